@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ChargeRegistry",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chargereg", targets: ["chargereg"])
+    ],
+    targets: [
+        // C libraries, shims only.
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+
+        // Leaf libraries: no domain knowledge.
+        .target(name: "JSON"),
+        .target(name: "Hashing"),
+        .target(name: "CLI"),
+
+        // The uniform model, identifiers and findings: pure, no I/O.
+        .target(name: "RegistryCore"),
+        // OCPI wire formats <-> RegistryCore.
+        .target(name: "OCPI", dependencies: ["RegistryCore", "JSON"]),
+
+        // Contracts published by the program, as resources.
+        .target(name: "Migrations", path: "Migrations", resources: [.copy("sqlite"), .copy("postgres")]),
+        .target(name: "Schemas", path: "Schemas", resources: [.copy("json")]),
+
+        .target(
+            name: "Storage",
+            dependencies: ["RegistryCore", "OCPI", "JSON", "Hashing", "CSQLite", "CLibPQ", "Migrations"]),
+        .target(name: "AccessPoint", dependencies: ["RegistryCore", "OCPI", "Storage", "JSON", "Schemas"]),
+        .executableTarget(name: "chargereg", dependencies: ["AccessPoint", "CLI"]),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore"]),
+        .testTarget(name: "OCPITests", dependencies: ["OCPI", "RegistryCore", "JSON"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "OCPI", "RegistryCore"]),
+        .testTarget(
+            name: "AccessPointTests", dependencies: ["AccessPoint", "Storage", "OCPI", "RegistryCore"]),
+        .testTarget(name: "chargeregTests", dependencies: ["chargereg"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
