@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "CLI"),
 
         // The uniform model, identifiers and findings: pure, no I/O.
-        .target(name: "RegistryCore"),
+        .target(name: "RegistryCore", dependencies: ["JSON"]),
         // OCPI wire formats <-> RegistryCore.
         .target(name: "OCPI", dependencies: ["RegistryCore", "JSON"]),
 
@@ -36,15 +36,16 @@ let package = Package(
         .target(name: "AccessPoint", dependencies: ["RegistryCore", "OCPI", "Storage", "JSON", "Schemas"]),
         .executableTarget(name: "chargereg", dependencies: ["AccessPoint", "CLI"]),
 
+        .target(name: "TestFixtures", path: "Tests/TestFixtures"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore"]),
-        .testTarget(name: "OCPITests", dependencies: ["OCPI", "RegistryCore", "JSON"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "OCPI", "RegistryCore"]),
+        .testTarget(name: "OCPITests", dependencies: ["OCPI", "RegistryCore", "JSON", "TestFixtures"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "OCPI", "RegistryCore", "TestFixtures"]),
         .testTarget(
-            name: "AccessPointTests", dependencies: ["AccessPoint", "Storage", "OCPI", "RegistryCore"]),
-        .testTarget(name: "chargeregTests", dependencies: ["chargereg"]),
+            name: "AccessPointTests", dependencies: ["AccessPoint", "Storage", "OCPI", "RegistryCore", "TestFixtures"]),
+        .testTarget(name: "chargeregTests", dependencies: ["chargereg", "TestFixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

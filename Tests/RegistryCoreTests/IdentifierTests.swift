@@ -69,6 +69,8 @@ import Testing
         #expect(try EVSEID(parsing: "FRA68P68021001").marker == .pool)
         #expect(try EVSEID(parsing: "DE*ABCE123").isCanonical == false)
         #expect(try EVSEID(parsing: "DE*ABC*E123*").isCanonical == false)
+        #expect(try EVSEID(parsing: "BE-BEC-E041503001").isCanonical == false)
+        #expect(try EVSEID(parsing: "BE-BEC-E041503001").normalized == "BEBECE041503001")
     }
 
     @Test func recognisesDINLegacy() {

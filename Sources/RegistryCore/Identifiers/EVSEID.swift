@@ -29,7 +29,7 @@ public struct EVSEID: Sendable, Hashable, CustomStringConvertible {
     /// `CL*ABC*E123*1`: the display form.
     public var description: String { "\(operatorCode)*\(marker.rawValue)\(instance)" }
 
-    /// Parses an eMI3 EVSE ID (or, with `allowPool`, a pool ID).
+    /// Parses an eMI3 EVSE ID or pool ID.
     public init(parsing text: String) throws(EVSEIDError) {
         let bytes = Array(text.utf8)
         var index = 0
@@ -39,16 +39,18 @@ public struct EVSEID: Sendable, Hashable, CustomStringConvertible {
             return bytes[index]
         }
         let isStar: (UInt8) -> Bool = { $0 == UInt8(ascii: "*") }
+        // Old 2.1.1-era IDs use '-' between the parts (`BE-BEC-E041503001`): read, flagged.
+        let isSeparator: (UInt8) -> Bool = { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "-") }
         guard let c1 = take(IdentifierSyntax.isAlpha), let c2 = take(IdentifierSyntax.isAlpha) else {
             throw .notEMI3(text)
         }
-        let firstSeparator = take(isStar) != nil
+        let firstSeparator = take(isSeparator)
         var operatorBytes: [UInt8] = []
         for _ in 0..<3 {
             guard let byte = take(IdentifierSyntax.isAlphanumeric) else { throw .notEMI3(text) }
             operatorBytes.append(byte)
         }
-        let secondSeparator = take(isStar) != nil
+        let secondSeparator = take(isSeparator)
         guard let markerByte = take({ IdentifierSyntax.upper($0) == 0x45 || IdentifierSyntax.upper($0) == 0x50 }) else {
             throw .notEMI3(text)
         }
@@ -64,8 +66,8 @@ public struct EVSEID: Sendable, Hashable, CustomStringConvertible {
         instance = IdentifierSyntax.upperString(instanceBytes)
         raw = text
         isCanonical =
-            firstSeparator == secondSeparator && !instance.contains("**") && !instance.hasSuffix("*")
-            && (firstSeparator || !instance.contains("*"))
+            firstSeparator == secondSeparator && firstSeparator != UInt8(ascii: "-") && !instance.contains("**")
+            && !instance.hasSuffix("*") && (firstSeparator != nil || !instance.contains("*"))
     }
 
     /// The lookup key for any EVSE ID text, eMI3 or not: upper case with `*`, `-` and spaces
