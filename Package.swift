@@ -32,8 +32,8 @@ let package = Package(
 
         .target(
             name: "Storage",
-            dependencies: ["RegistryCore", "OCPI", "JSON", "Hashing", "CSQLite", "CLibPQ", "Migrations"]),
-        .target(name: "AccessPoint", dependencies: ["RegistryCore", "OCPI", "Storage", "JSON", "Schemas"]),
+            dependencies: ["RegistryCore", "JSON", "Hashing", "CSQLite", "CLibPQ", "Migrations"]),
+        .target(name: "AccessPoint", dependencies: ["RegistryCore", "OCPI", "Storage", "JSON", "Hashing", "Schemas"]),
         .executableTarget(name: "chargereg", dependencies: ["AccessPoint", "CLI"]),
 
         .target(name: "TestFixtures", path: "Tests/TestFixtures"),

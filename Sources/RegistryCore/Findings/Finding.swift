@@ -53,6 +53,9 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Comparable, Exp
     /// A string longer than the version allows (kept whole).
     public static let tooLong: FindingCode = "ocpi.too_long"
 
+    /// The input began with a UTF-8 byte-order mark, which RFC 8259 §8.1 forbids (ignored).
+    public static let byteOrderMark: FindingCode = "json.byte_order_mark"
+
     // MARK: Identity and identifiers (ISO 15118-2 Annex H, eMI3)
 
     /// The party was not in the record and was taken from the operator's EVSE IDs.

@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import JSON
+import OCPI
+import RegistryCore
+import Storage
+
+/// Ingests OCPI Locations files: streams each file record by record in bounded memory, keeps
+/// every record that has an identity (with its findings), reports the others with their
+/// position, and stores the file all or nothing in one transaction (issue #2, DESIGN.md
+/// "accept and flag, never drop").
+public struct FileIngest: Sendable {
+    public let store: any Store
+    /// Records stored per batch inside the file's transaction.
+    public var batchSize = 500
+    /// At most this many party-less records wait for the end of the feed; later ones are refused.
+    public var maximumDeferred = 100_000
+
+    public init(store: any Store) { self.store = store }
+
+    /// What one file gave.
+    public struct Report: Sendable {
+        public var path: String
+        public var version: OCPIVersion
+        public var shape: JSONRecordStream.Shape?
+        public var run: IngestRun
+        public var refusals: [IngestRefusal]
+        public var bytes: Int
+    }
+
+    public func ingest(path: String, party: PartyCode?, version declaredVersion: OCPIVersion?) async throws(IngestError)
+        -> Report
+    {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let session: any IngestSession
+        do {
+            session = try await store.beginIngest(
+                IngestRunStart(kind: .file, source: path, party: party, ocpiVersion: declaredVersion?.rawValue))
+        } catch {
+            throw .store(path: path, error as? StoreError ?? .query("\(error)"))
+        }
+        var state = State(declaredVersion: declaredVersion, party: party)
+        var stream = JSONRecordStream(parser: JSONParser(fileDescriptor: fd))
+        do {
+            while let record = try stream.next() {
+                if stream.hadByteOrderMark && state.summary.read == 0 { state.summary.findingsByCode[.byteOrderMark] = 1 }
+                state.take(record, offset: stream.recordOffset, maximumDeferred: maximumDeferred)
+                if state.batch.count >= batchSize { try await flush(&state, session) }
+            }
+            state.resolveDeferred()
+            try await flush(&state, session)
+            let run = try await session.finish(state.summary)
+            return Report(
+                path: path, version: state.version ?? declaredVersion ?? .v2_2_1, shape: stream.shape, run: run,
+                refusals: state.refusals, bytes: lseekEnd(fd))
+        } catch {
+            let failure: IngestError =
+                switch error {
+                case let syntax as JSONSyntaxError: .malformedJSON(path: path, syntax)
+                case let storeError as StoreError: .store(path: path, storeError)
+                default: .store(path: path, .query("\(error)"))
+                }
+            _ = try? await session.abandon(error: failure.description, state.summary)
+            throw failure
+        }
+    }
+
+    private func flush(_ state: inout State, _ session: any IngestSession) async throws {
+        if !state.batch.isEmpty {
+            for outcome in try await session.apply(state.batch) { state.summary.count(outcome) }
+            state.batch.removeAll(keepingCapacity: true)
+        }
+        if !state.newRefusals.isEmpty {
+            try await session.refuse(state.newRefusals)
+            state.newRefusals.removeAll()
+        }
+    }
+
+    private func lseekEnd(_ fd: Int32) -> Int { Int(lseek(fd, 0, SEEK_END)) }
+
+    /// The per-file state of the loop.
+    private struct State {
+        let declaredVersion: OCPIVersion?
+        let party: PartyCode?
+        var version: OCPIVersion?
+        var decoder: LocationDecoder?
+        var summary = IngestRunSummary()
+        var batch: [IncomingLocation] = []
+        var refusals: [IngestRefusal] = []
+        var newRefusals: [IngestRefusal] = []
+        var feedOperators: Set<PartyCode> = []
+        var deferred: [(record: JSONValue, position: Int, offset: Int)] = []
+
+        init(declaredVersion: OCPIVersion?, party: PartyCode?) {
+            self.declaredVersion = declaredVersion
+            self.party = party
+        }
+
+        mutating func take(_ record: JSONValue, offset: Int, maximumDeferred: Int) {
+            summary.read += 1
+            let position = summary.read
+            if decoder == nil {
+                let version = declaredVersion ?? LocationDecoder.detectVersion(of: record)
+                self.version = version
+                decoder = LocationDecoder(version: version, declaredParty: party)
+            }
+            switch decoder!.decode(record) {
+            case .success(let decoded): accept(decoded)
+            case .failure(let refusal) where refusal.awaitsFeedOperators && deferred.count < maximumDeferred:
+                deferred.append((record, position, offset))
+            case .failure(let refusal): refuse(refusal, position: position, offset: offset)
+            }
+        }
+
+        mutating func resolveDeferred() {
+            guard let decoder else { return }
+            for item in deferred {
+                switch decoder.decode(item.record, feedOperators: feedOperators) {
+                case .success(let decoded): accept(decoded)
+                case .failure(let refusal): refuse(refusal, position: item.position, offset: item.offset)
+                }
+            }
+            deferred = []
+        }
+
+        private mutating func accept(_ decoded: DecodedLocation) {
+            for finding in decoded.findings { summary.findingsByCode[finding.code, default: 0] += 1 }
+            feedOperators.formUnion(LocationDecoder.operatorCodes(of: decoded.location))
+            batch.append(CanonicalDocument.incoming(decoded))
+        }
+
+        private mutating func refuse(_ refusal: LocationRefusal, position: Int, offset: Int) {
+            summary.refused += 1
+            let item = IngestRefusal(position: position, byteOffset: offset, locationID: refusal.locationID, reason: refusal.reason)
+            if refusals.count < 1000 { refusals.append(item) }
+            newRefusals.append(item)
+        }
+    }
+}

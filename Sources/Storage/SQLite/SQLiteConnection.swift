@@ -1,0 +1,510 @@
+import Hashing
+import JSON
+import Migrations
+import RegistryCore
+
+/// One SQLite connection confined to an actor whose executor is a serial dispatch queue, so its
+/// blocking calls stay off the cooperative pool (swift-notes.md §5).
+actor SQLiteConnection {
+    private let executor: QueueExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    private var database: SQLiteDatabase?
+    private var pendingRefusals: [IngestRefusal] = []
+    /// Refusals kept per run; beyond this only the count grows.
+    static let maximumStoredRefusals = 10_000
+
+    init(path: String, label: String) throws {
+        executor = QueueExecutor(label: label)
+        let database = try SQLiteDatabase(path: path)
+        try database.execute(
+            """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            PRAGMA foreign_keys = ON;
+            PRAGMA temp_store = MEMORY;
+            """)
+        self.database = database
+    }
+
+    private func db() throws(StoreError) -> SQLiteDatabase {
+        guard let database else { throw StoreError.unavailable("the connection is closed") }
+        return database
+    }
+
+    func close() {
+        database = nil
+    }
+
+    // MARK: - Migrations
+
+    func migrate() throws -> [MigrationStatus] {
+        let db = try db()
+        try db.execute(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)
+            """)
+        var applied: [String: String] = [:]
+        let select = try db.statement("SELECT name, checksum FROM schema_migrations")
+        while try select.step() { applied[select.text(0)!] = select.text(1)! }
+        var statuses: [MigrationStatus] = []
+        let files = try MigrationFiles.files(for: "sqlite")
+        for file in files {
+            let checksum = SHA256.hex(SHA256.hash(Array(file.sql.utf8)))
+            if let recorded = applied[file.name] {
+                guard recorded == checksum else {
+                    throw StoreError.migration(
+                        "migration \(file.name) was applied with checksum \(recorded.prefix(12))… but the program's copy has \(checksum.prefix(12))…; released migrations must never change")
+                }
+                statuses.append(MigrationStatus(name: file.name, appliedNow: false))
+                continue
+            }
+            try db.transaction { () throws(StoreError) in
+                try db.execute(file.sql)
+                try db.statement("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)")
+                    .bind(.text(file.name), .text(checksum), .integer(RegistryClock.system.now().microseconds)).run()
+            }
+            statuses.append(MigrationStatus(name: file.name, appliedNow: true))
+        }
+        let known = Set(files.map(\.name))
+        if let unknown = applied.keys.sorted().first(where: { !known.contains($0) }) {
+            throw StoreError.migration("the database has migration \(unknown), which this program does not know; it is newer than the program")
+        }
+        return statuses
+    }
+
+    // MARK: - Ingest
+
+    func beginRun(_ start: IngestRunStart, at now: Timestamp) throws -> Int64 {
+        let db = try db()
+        try requireSchema(db)
+        try db.statement(
+            "INSERT INTO ingest_runs (kind, source, party, ocpi_version, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')"
+        ).bind(
+            .text(start.kind.rawValue), .text(start.source), start.party.map { .text($0.description) } ?? .null,
+            start.ocpiVersion.map { .text($0) } ?? .null, .integer(now.microseconds)
+        ).run()
+        let runID = db.lastInsertRowID
+        try db.execute("BEGIN IMMEDIATE")
+        return runID
+    }
+
+    func apply(_ batch: [IncomingLocation], runID: Int64, at now: Timestamp) throws -> [IngestOutcome] {
+        let db = try db()
+        return try batch.map { incoming throws(StoreError) in try apply(incoming, runID: runID, now: now, db: db) }
+    }
+
+    private func apply(_ incoming: IncomingLocation, runID: Int64, now: Timestamp, db: SQLiteDatabase) throws(StoreError)
+        -> IngestOutcome
+    {
+        let location = incoming.location
+        let key = location.key
+        let find = try db.statement(
+            "SELECT id, content_hash, version, removed FROM locations WHERE country_code = ? AND party_id = ? AND location_key = ?"
+        ).bind(.text(key.countryCode), .text(key.partyID), .text(key.locationID))
+        let document = String(decoding: incoming.document, as: UTF8.self)
+        let findings = Self.findingsJSON(incoming.findings)
+        let operatorTime: SQLiteValue = location.lastUpdated.map { .integer($0.microseconds) } ?? .null
+        guard try find.step() else {
+            let columns = Self.columns(of: location)
+            try db.statement(
+                """
+                INSERT INTO locations (country_code, party_id, location_key, location_id, name, address, city, postal_code,
+                    country, latitude, longitude, time_zone, publish, evse_count, connector_count, max_power_w,
+                    operator_last_updated, first_seen_at, changed_at, confirmed_at, version, source_kind, source,
+                    last_run_id, content_hash, document, findings, finding_count)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 1,
+                    (SELECT kind FROM ingest_runs WHERE id = ?21), (SELECT source FROM ingest_runs WHERE id = ?21),
+                    ?21, ?22, ?23, ?24, ?25)
+                """
+            ).bind(
+                [.text(key.countryCode), .text(key.partyID), .text(key.locationID), .text(location.id)] + columns
+                    + [
+                        operatorTime, .integer(now.microseconds), .integer(now.microseconds), .integer(now.microseconds),
+                        .integer(runID), .blob(incoming.contentHash), .text(document), .text(findings),
+                        .integer(Int64(incoming.findings.count)),
+                    ]
+            ).run()
+            let rowID = db.lastInsertRowID
+            try insertChildren(of: location, rowID: rowID, findings: incoming.findings, db: db)
+            try appendVersion(rowID, version: 1, change: .created, incoming: incoming, runID: runID, now: now, db: db)
+            return .created
+        }
+        let rowID = find.int(0)
+        let storedHash = find.bytes(1)
+        let version = Int(find.int(2))
+        let wasRemoved = find.int(3) != 0
+        if storedHash == incoming.contentHash && !wasRemoved {
+            // Same content: only confirm it (and keep the operator's newer timestamps).
+            try db.statement(
+                """
+                UPDATE locations SET confirmed_at = ?, operator_last_updated = ?, document = ?, findings = ?,
+                    finding_count = ?, last_run_id = ? WHERE id = ?
+                """
+            ).bind(
+                .integer(now.microseconds), operatorTime, .text(document), .text(findings),
+                .integer(Int64(incoming.findings.count)), .integer(runID), .integer(rowID)
+            ).run()
+            return .unchanged
+        }
+        try db.statement(
+            """
+            UPDATE locations SET location_id = ?, name = ?, address = ?, city = ?, postal_code = ?, country = ?,
+                latitude = ?, longitude = ?, time_zone = ?, publish = ?, evse_count = ?, connector_count = ?,
+                max_power_w = ?, operator_last_updated = ?, changed_at = ?, confirmed_at = ?, version = ?,
+                removed = 0, source_kind = (SELECT kind FROM ingest_runs WHERE id = ?18),
+                source = (SELECT source FROM ingest_runs WHERE id = ?18), last_run_id = ?18, content_hash = ?,
+                document = ?, findings = ?, finding_count = ? WHERE id = ?
+            """
+        ).bind(
+            [.text(location.id)] + Self.columns(of: location)
+                + [
+                    operatorTime, .integer(now.microseconds), .integer(now.microseconds), .integer(Int64(version + 1)),
+                    .integer(runID), .blob(incoming.contentHash), .text(document), .text(findings),
+                    .integer(Int64(incoming.findings.count)), .integer(rowID),
+                ]
+        ).run()
+        try deleteChildren(rowID, db: db)
+        try insertChildren(of: location, rowID: rowID, findings: incoming.findings, db: db)
+        try appendVersion(
+            rowID, version: version + 1, change: wasRemoved ? .restored : .changed, incoming: incoming, runID: runID,
+            now: now, db: db)
+        return .changed
+    }
+
+    /// name … max_power_w, in the order the statements above use.
+    private static func columns(of location: Location) -> [SQLiteValue] {
+        let connectors = location.evses.flatMap(\.connectors)
+        func text(_ value: String?) -> SQLiteValue { value.map { .text($0) } ?? .null }
+        func real(_ value: Double?) -> SQLiteValue { value.map { .real($0) } ?? .null }
+        let maxPower = connectors.compactMap(\.powerWatts).max()
+        return [
+            text(location.name), text(location.address), text(location.city), text(location.postalCode),
+            text(location.country), real(location.coordinates?.latitudeDegrees),
+            real(location.coordinates?.longitudeDegrees), text(location.timeZone), .integer(location.publish ? 1 : 0),
+            .integer(Int64(location.evses.count)), .integer(Int64(connectors.count)),
+            maxPower.map { .integer(Int64($0)) } ?? .null,
+        ]
+    }
+
+    private func insertChildren(of location: Location, rowID: Int64, findings: [Finding], db: SQLiteDatabase)
+        throws(StoreError)
+    {
+        for (position, evse) in location.evses.enumerated() {
+            try db.statement(
+                """
+                INSERT INTO evses (location_id, position, uid, evse_id, evse_id_key, status, latitude, longitude)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            ).bind(
+                .integer(rowID), .integer(Int64(position)), evse.uid.map { .text($0) } ?? .null,
+                evse.evseID.map { .text($0) } ?? .null, evse.evseID.map { .text(EVSEID.lookupKey($0)) } ?? .null,
+                evse.status.map { .text($0.rawValue) } ?? .null,
+                evse.coordinates?.latitudeDegrees.map { .real($0) } ?? .null,
+                evse.coordinates?.longitudeDegrees.map { .real($0) } ?? .null
+            ).run()
+            let evseRowID = db.lastInsertRowID
+            for (index, connector) in evse.connectors.enumerated() {
+                try db.statement(
+                    """
+                    INSERT INTO connectors (evse_id, location_id, position, connector_id, standard, format, power_type,
+                        max_voltage, max_amperage, max_power_w) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+                ).bind(
+                    .integer(evseRowID), .integer(rowID), .integer(Int64(index)), connector.id.map { .text($0) } ?? .null,
+                    connector.standard.map { .text($0.rawValue) } ?? .null,
+                    connector.format.map { .text($0.rawValue) } ?? .null,
+                    connector.powerType.map { .text($0.rawValue) } ?? .null,
+                    connector.maxVoltage.map { .integer(Int64($0)) } ?? .null,
+                    connector.maxAmperage.map { .integer(Int64($0)) } ?? .null,
+                    connector.powerWatts.map { .integer(Int64($0)) } ?? .null
+                ).run()
+            }
+        }
+        var counts: [String: Int64] = [:]
+        for finding in findings { counts[finding.code.rawValue, default: 0] += 1 }
+        for (code, count) in counts {
+            try db.statement("INSERT INTO location_finding_counts (location_id, code, count) VALUES (?, ?, ?)")
+                .bind(.integer(rowID), .text(code), .integer(count)).run()
+        }
+    }
+
+    private func deleteChildren(_ rowID: Int64, db: SQLiteDatabase) throws(StoreError) {
+        try db.statement("DELETE FROM connectors WHERE location_id = ?").bind(.integer(rowID)).run()
+        try db.statement("DELETE FROM evses WHERE location_id = ?").bind(.integer(rowID)).run()
+        try db.statement("DELETE FROM location_finding_counts WHERE location_id = ?").bind(.integer(rowID)).run()
+    }
+
+    private func appendVersion(
+        _ rowID: Int64, version: Int, change: LocationVersion.Change, incoming: IncomingLocation, runID: Int64,
+        now: Timestamp, db: SQLiteDatabase
+    ) throws(StoreError) {
+        try db.statement(
+            """
+            INSERT INTO location_versions (location_id, version, recorded_at, run_id, change, content_hash, document)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """
+        ).bind(
+            .integer(rowID), .integer(Int64(version)), .integer(now.microseconds), .integer(runID), .text(change.rawValue),
+            .blob(incoming.contentHash), .text(String(decoding: incoming.document, as: UTF8.self))
+        ).run()
+    }
+
+    func refuse(_ refusals: [IngestRefusal], runID: Int64) {
+        let room = Self.maximumStoredRefusals - pendingRefusals.count
+        if room > 0 { pendingRefusals.append(contentsOf: refusals.prefix(room)) }
+    }
+
+    private func writeRefusals(_ runID: Int64, db: SQLiteDatabase) throws(StoreError) {
+        for refusal in pendingRefusals {
+            try db.statement(
+                "INSERT INTO ingest_refusals (run_id, position, byte_offset, location_id, reason) VALUES (?, ?, ?, ?, ?)"
+            ).bind(
+                .integer(runID), .integer(Int64(refusal.position)), refusal.byteOffset.map { .integer(Int64($0)) } ?? .null,
+                refusal.locationID.map { .text($0) } ?? .null, .text(refusal.reason)
+            ).run()
+        }
+        pendingRefusals = []
+    }
+
+    func finishRun(_ runID: Int64, summary: IngestRunSummary, at now: Timestamp) throws -> IngestRun {
+        let db = try db()
+        do {
+            try writeRefusals(runID, db: db)
+            try updateRun(runID, status: .succeeded, summary: summary, error: nil, now: now, db: db)
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        try? db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        let run = try run(runID, db: db)
+        close()
+        return run
+    }
+
+    func abandonRun(_ runID: Int64, error: String, summary: IngestRunSummary, at now: Timestamp) throws -> IngestRun {
+        let db = try db()
+        try? db.execute("ROLLBACK")
+        var summary = summary
+        summary.created = 0
+        summary.changed = 0
+        summary.unchanged = 0
+        try db.transaction { () throws(StoreError) in
+            try writeRefusals(runID, db: db)
+            try updateRun(runID, status: .failed, summary: summary, error: error, now: now, db: db)
+        }
+        let run = try run(runID, db: db)
+        close()
+        return run
+    }
+
+    private func updateRun(
+        _ runID: Int64, status: IngestRun.Status, summary: IngestRunSummary, error: String?, now: Timestamp,
+        db: SQLiteDatabase
+    ) throws(StoreError) {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        for (code, count) in summary.findingsByCode.sorted(by: { $0.key < $1.key }) { writer.member(code.rawValue, count) }
+        writer.endObject()
+        try db.statement(
+            """
+            UPDATE ingest_runs SET finished_at = ?, status = ?, records_read = ?, created = ?, changed = ?,
+                unchanged = ?, refused = ?, removed = ?, findings_by_code = ?, error = ? WHERE id = ?
+            """
+        ).bind(
+            .integer(now.microseconds), .text(status.rawValue), .integer(Int64(summary.read)),
+            .integer(Int64(summary.created)), .integer(Int64(summary.changed)), .integer(Int64(summary.unchanged)),
+            .integer(Int64(summary.refused)), .integer(Int64(summary.removed)),
+            .text(String(decoding: writer.bytes, as: UTF8.self)), error.map { .text($0) } ?? .null, .integer(runID)
+        ).run()
+    }
+
+    private func requireSchema(_ db: SQLiteDatabase) throws(StoreError) {
+        let check = try db.statement("SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'")
+        guard try check.step(), check.int(0) == 1 else {
+            throw StoreError.migration("the database has no schema yet; run 'chargereg migrate' first")
+        }
+    }
+
+    // MARK: - Reads
+
+    private static let locationColumns = """
+        country_code, party_id, location_id, document, publish, removed, first_seen_at, changed_at, confirmed_at,
+        operator_last_updated, version, source_kind, source, findings
+        """
+
+    private static func storedLocation(_ row: SQLiteStatement) -> StoredLocation {
+        StoredLocation(
+            key: LocationKey(countryCode: row.text(0)!, partyID: row.text(1)!, locationID: row.text(2)!),
+            document: row.bytes(3), publish: row.int(4) != 0, removed: row.int(5) != 0,
+            firstSeenAt: Timestamp(microseconds: row.int(6)), changedAt: Timestamp(microseconds: row.int(7)),
+            confirmedAt: Timestamp(microseconds: row.int(8)),
+            operatorLastUpdated: row.optionalInt(9).map(Timestamp.init(microseconds:)), version: Int(row.int(10)),
+            sourceKind: IngestKind(rawValue: row.text(11)!) ?? .file, source: row.text(12)!, findings: row.bytes(13))
+    }
+
+    func location(_ key: LocationKey) throws -> StoredLocation? {
+        let row = try db().statement(
+            "SELECT \(Self.locationColumns) FROM locations WHERE country_code = ? AND party_id = ? AND location_key = ?"
+        ).bind(.text(key.countryCode), .text(key.partyID), .text(key.locationID))
+        return try row.step() ? Self.storedLocation(row) : nil
+    }
+
+    func history(of key: LocationKey) throws -> [LocationVersion] {
+        let rows = try db().statement(
+            """
+            SELECT v.version, v.recorded_at, v.run_id, v.change, v.content_hash, v.document FROM location_versions v
+            JOIN locations l ON l.id = v.location_id
+            WHERE l.country_code = ? AND l.party_id = ? AND l.location_key = ? ORDER BY v.version
+            """
+        ).bind(.text(key.countryCode), .text(key.partyID), .text(key.locationID))
+        var versions: [LocationVersion] = []
+        while try rows.step() {
+            versions.append(
+                LocationVersion(
+                    version: Int(rows.int(0)), recordedAt: Timestamp(microseconds: rows.int(1)), runID: rows.optionalInt(2),
+                    change: LocationVersion.Change(rawValue: rows.text(3)!) ?? .changed, contentHash: rows.bytes(4),
+                    document: rows.bytes(5)))
+        }
+        return versions
+    }
+
+    func forEachLocation(_ query: LocationQuery, _ body: @Sendable (StoredLocation) throws -> Void) throws {
+        var conditions: [String] = []
+        var values: [SQLiteValue] = []
+        if query.publishedOnly { conditions.append("publish = 1") }
+        if !query.includeRemoved { conditions.append("removed = 0") }
+        if let party = query.party {
+            conditions.append("country_code = ? AND party_id = ?")
+            values += [.text(party.countryCode), .text(party.partyID)]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try db().statement(
+            "SELECT \(Self.locationColumns) FROM locations \(filter) ORDER BY country_code, party_id, location_key"
+        ).bind(values)
+        defer { rows.reset() }
+        while try rows.step() { try body(Self.storedLocation(rows)) }
+    }
+
+    func ingestRuns(limit: Int) throws -> [IngestRun] {
+        let db = try db()
+        let rows = try db.statement("SELECT id FROM ingest_runs ORDER BY id DESC LIMIT ?").bind(.integer(Int64(limit)))
+        var ids: [Int64] = []
+        while try rows.step() { ids.append(rows.int(0)) }
+        return try ids.map { id throws(StoreError) in try run(id, db: db) }
+    }
+
+    private func run(_ id: Int64, db: SQLiteDatabase) throws(StoreError) -> IngestRun {
+        let row = try db.statement(
+            """
+            SELECT id, kind, source, party, ocpi_version, started_at, finished_at, status, records_read, created, changed,
+                unchanged, refused, removed, findings_by_code, error FROM ingest_runs WHERE id = ?
+            """
+        ).bind(.integer(id))
+        guard try row.step() else { throw StoreError.query("no ingest run \(id)") }
+        var summary = IngestRunSummary()
+        summary.read = Int(row.int(8))
+        summary.created = Int(row.int(9))
+        summary.changed = Int(row.int(10))
+        summary.unchanged = Int(row.int(11))
+        summary.refused = Int(row.int(12))
+        summary.removed = Int(row.int(13))
+        if case .object(let counts) = try? JSONParser.parse(row.bytes(14)) {
+            for member in counts.members {
+                if case .number(let number) = member.value { summary.findingsByCode[FindingCode(rawValue: member.key)] = number.intValue }
+            }
+        }
+        return IngestRun(
+            id: row.int(0), kind: IngestKind(rawValue: row.text(1)!) ?? .file, source: row.text(2)!, party: row.text(3),
+            ocpiVersion: row.text(4), startedAt: Timestamp(microseconds: row.int(5)),
+            finishedAt: row.optionalInt(6).map(Timestamp.init(microseconds:)),
+            status: IngestRun.Status(rawValue: row.text(7)!) ?? .failed, summary: summary, error: row.text(15))
+    }
+
+    func refusals(ofRun runID: Int64) throws -> [IngestRefusal] {
+        let rows = try db().statement(
+            "SELECT position, byte_offset, location_id, reason FROM ingest_refusals WHERE run_id = ? ORDER BY position"
+        ).bind(.integer(runID))
+        var refusals: [IngestRefusal] = []
+        while try rows.step() {
+            refusals.append(
+                IngestRefusal(
+                    position: Int(rows.int(0)), byteOffset: rows.optionalInt(1).map { Int($0) }, locationID: rows.text(2),
+                    reason: rows.text(3)!))
+        }
+        return refusals
+    }
+
+    func stats() throws -> RegistryStats {
+        let db = try db()
+        var stats = RegistryStats()
+        let totals = try db.statement(
+            """
+            SELECT count(*), coalesce(sum(publish AND NOT removed), 0), coalesce(sum(removed), 0),
+                coalesce(sum(evse_count), 0), coalesce(sum(connector_count), 0) FROM locations
+            """)
+        if try totals.step() {
+            stats.locations = Int(totals.int(0))
+            stats.published = Int(totals.int(1))
+            stats.removed = Int(totals.int(2))
+            stats.evses = Int(totals.int(3))
+            stats.connectors = Int(totals.int(4))
+        }
+        func counts(_ sql: String) throws(StoreError) -> [RegistryStats.Count] {
+            let rows = try db.statement(sql)
+            var result: [RegistryStats.Count] = []
+            while try rows.step() {
+                result.append(RegistryStats.Count(key: rows.text(0) ?? "", locations: Int(rows.int(1)), evses: Int(rows.int(2))))
+            }
+            return result
+        }
+        func tallies(_ sql: String) throws(StoreError) -> [RegistryStats.Tally] {
+            let rows = try db.statement(sql)
+            var result: [RegistryStats.Tally] = []
+            while try rows.step() { result.append(RegistryStats.Tally(key: rows.text(0) ?? "(none)", count: Int(rows.int(1)))) }
+            return result
+        }
+        stats.byOperator = try counts(
+            "SELECT country_code || '*' || party_id, count(*), sum(evse_count) FROM locations GROUP BY 1 ORDER BY 2 DESC, 1")
+        stats.byCountry = try counts(
+            "SELECT coalesce(country, '(none)'), count(*), sum(evse_count) FROM locations GROUP BY 1 ORDER BY 2 DESC, 1")
+        stats.byStatus = try tallies("SELECT coalesce(status, '(none)'), count(*) FROM evses GROUP BY 1 ORDER BY 2 DESC, 1")
+        stats.byConnectorStandard = try tallies(
+            "SELECT coalesce(standard, '(none)'), count(*) FROM connectors GROUP BY 1 ORDER BY 2 DESC, 1")
+        stats.byPowerClass = try tallies(
+            """
+            SELECT CASE
+                WHEN max_power_w IS NULL THEN 'unknown'
+                WHEN power_type = 'DC' AND max_power_w >= 350000 THEN 'DC >=350 kW'
+                WHEN power_type = 'DC' AND max_power_w >= 150000 THEN 'DC 150-349 kW'
+                WHEN power_type = 'DC' AND max_power_w >= 50000 THEN 'DC 50-149 kW'
+                WHEN power_type = 'DC' THEN 'DC <50 kW'
+                WHEN max_power_w > 22000 THEN 'AC >22 kW'
+                WHEN max_power_w > 7400 THEN 'AC 7.4-22 kW'
+                ELSE 'AC <=7.4 kW' END, count(*)
+            FROM connectors GROUP BY 1 ORDER BY 2 DESC, 1
+            """)
+        stats.findingsByCode = try tallies(
+            "SELECT code, sum(count) FROM location_finding_counts GROUP BY code ORDER BY 2 DESC, 1")
+        let runs = try db.statement("SELECT count(*) FROM ingest_runs")
+        if try runs.step() { stats.ingestRuns = Int(runs.int(0)) }
+        return stats
+    }
+
+    // MARK: - Helpers
+
+    static func findingsJSON(_ findings: [Finding]) -> String {
+        var writer = JSONWriter(capacity: 64 + findings.count * 96)
+        writer.beginArray()
+        for finding in findings {
+            writer.beginObject()
+            writer.member("code", finding.code.rawValue)
+            writer.member("path", finding.path)
+            writer.member("message", finding.message)
+            writer.endObject()
+        }
+        writer.endArray()
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}

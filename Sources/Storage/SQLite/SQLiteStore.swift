@@ -1,0 +1,89 @@
+import Hashing
+import JSON
+import Migrations
+import RegistryCore
+
+/// The embedded store: one SQLite file, zero set-up (DESIGN.md). WAL mode so readers never wait
+/// for the writer; each ingest runs on a connection of its own in one transaction, so a failed
+/// file leaves the database exactly as it was.
+public final class SQLiteStore: Store {
+    public let path: String
+    let clock: RegistryClock
+    private let reader: SQLiteConnection
+
+    /// Opens (creating if needed) the database file at `path`.
+    public init(path: String, clock: RegistryClock = .system) throws {
+        self.path = path
+        self.clock = clock
+        reader = try SQLiteConnection(path: path, label: "sqlite.reader")
+    }
+
+    public func migrate() async throws -> [MigrationStatus] {
+        try await reader.migrate()
+    }
+
+    public func beginIngest(_ start: IngestRunStart) async throws -> any IngestSession {
+        let connection = try SQLiteConnection(path: path, label: "sqlite.ingest")
+        let runID = try await connection.beginRun(start, at: clock.now())
+        return SQLiteIngestSession(connection: connection, runID: runID, clock: clock)
+    }
+
+    public func location(_ key: LocationKey) async throws -> StoredLocation? {
+        try await reader.location(key)
+    }
+
+    public func history(of key: LocationKey) async throws -> [LocationVersion] {
+        try await reader.history(of: key)
+    }
+
+    public func ingestRuns(limit: Int) async throws -> [IngestRun] {
+        try await reader.ingestRuns(limit: limit)
+    }
+
+    public func refusals(ofRun runID: Int64) async throws -> [IngestRefusal] {
+        try await reader.refusals(ofRun: runID)
+    }
+
+    public func stats() async throws -> RegistryStats {
+        try await reader.stats()
+    }
+
+    public func forEachLocation(_ query: LocationQuery, _ body: @escaping @Sendable (StoredLocation) throws -> Void)
+        async throws
+    {
+        try await reader.forEachLocation(query, body)
+    }
+
+    public func close() async {
+        await reader.close()
+    }
+}
+
+/// An ingest transaction on its own connection.
+final class SQLiteIngestSession: IngestSession {
+    let runID: Int64
+    private let connection: SQLiteConnection
+    private let clock: RegistryClock
+
+    init(connection: SQLiteConnection, runID: Int64, clock: RegistryClock) {
+        self.connection = connection
+        self.runID = runID
+        self.clock = clock
+    }
+
+    func apply(_ batch: [IncomingLocation]) async throws -> [IngestOutcome] {
+        try await connection.apply(batch, runID: runID, at: clock.now())
+    }
+
+    func refuse(_ refusals: [IngestRefusal]) async throws {
+        try await connection.refuse(refusals, runID: runID)
+    }
+
+    func finish(_ summary: IngestRunSummary) async throws -> IngestRun {
+        try await connection.finishRun(runID, summary: summary, at: clock.now())
+    }
+
+    func abandon(error: String, _ summary: IngestRunSummary) async throws -> IngestRun {
+        try await connection.abandonRun(runID, error: error, summary: summary, at: clock.now())
+    }
+}

@@ -1,0 +1,52 @@
+import RegistryCore
+
+/// The registry's storage, shaped so that every backend (SQLite embedded, PostgreSQL for
+/// production) serves the same callers unchanged. All methods are async: implementations run
+/// their blocking C calls on connection-owned serial executors, never on the cooperative pool.
+public protocol Store: Sendable {
+    /// Applies the backend's migrations in order; re-running is a no-op.
+    func migrate() async throws -> [MigrationStatus]
+
+    /// Opens one all-or-nothing ingest (one transaction) for a file, a pull or a push batch.
+    func beginIngest(_ start: IngestRunStart) async throws -> any IngestSession
+
+    /// The current record of a location, removed or not.
+    func location(_ key: LocationKey) async throws -> StoredLocation?
+
+    /// Every version of a location, oldest first.
+    func history(of key: LocationKey) async throws -> [LocationVersion]
+
+    /// The most recent ingest runs, newest first.
+    func ingestRuns(limit: Int) async throws -> [IngestRun]
+
+    /// The refusals of one run, in input order.
+    func refusals(ofRun runID: Int64) async throws -> [IngestRefusal]
+
+    /// Counts for `chargereg stats` and the public statistics.
+    func stats() async throws -> RegistryStats
+
+    /// Streams the stored locations that match, in a stable order (country, party, id), calling
+    /// `body` once per location without holding them all in memory.
+    func forEachLocation(_ query: LocationQuery, _ body: @escaping @Sendable (StoredLocation) throws -> Void) async throws
+
+    func close() async
+}
+
+/// One open ingest transaction. Nothing it applies is visible or durable until `finish`;
+/// `abandon` rolls everything back and records the run as failed.
+public protocol IngestSession: Sendable {
+    var runID: Int64 { get }
+
+    /// Stores a batch: new locations are created, changed ones get a new version, identical ones
+    /// (same content hash) are left alone.
+    func apply(_ batch: [IncomingLocation]) async throws -> [IngestOutcome]
+
+    /// Records refusals (records without usable identity), for the run's report.
+    func refuse(_ refusals: [IngestRefusal]) async throws
+
+    /// Commits and closes the run as succeeded.
+    func finish(_ summary: IngestRunSummary) async throws -> IngestRun
+
+    /// Rolls back everything applied and closes the run as failed with `error`.
+    func abandon(error: String, _ summary: IngestRunSummary) async throws -> IngestRun
+}
