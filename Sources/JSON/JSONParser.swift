@@ -18,6 +18,8 @@ public struct JSONParser {
     private let fileDescriptor: Int32?
     private let chunkSize: Int
     private var atEndOfInput: Bool
+    /// Read buffer for file input, reused for every chunk.
+    private var chunk: [UInt8] = []
     /// Bytes and newlines dropped from the front of `buffer` by `discardConsumed()`.
     private var discardedBytes = 0
     private var discardedNewlines = 0
@@ -341,20 +343,18 @@ public struct JSONParser {
     /// Appends the next chunk of the file; false at end of input.
     private mutating func refill() throws -> Bool {
         guard !atEndOfInput, let fileDescriptor else { return false }
-        let oldCount = buffer.count
+        if chunk.isEmpty { chunk = [UInt8](repeating: 0, count: chunkSize) }
         var readCount = 0
-        buffer.append(contentsOf: repeatElement(0, count: chunkSize))
-        while true {
-            readCount = buffer.withUnsafeMutableBytes { raw in
-                read(fileDescriptor, raw.baseAddress! + oldCount, chunkSize)
-            }
-            if readCount < 0 && errno == EINTR { continue }
-            break
-        }
-        buffer.removeSubrange((oldCount + max(readCount, 0))...)
+        repeat {
+            readCount = chunk.withUnsafeMutableBytes { raw in read(fileDescriptor, raw.baseAddress!, raw.count) }
+        } while readCount < 0 && errno == EINTR
         if readCount < 0 { throw error("read error: \(String(cString: strerror(errno)))") }
-        if readCount == 0 { atEndOfInput = true }
-        return readCount > 0
+        if readCount == 0 {
+            atEndOfInput = true
+            return false
+        }
+        buffer.append(contentsOf: chunk[0..<readCount])
+        return true
     }
 
     private func describe(_ byte: UInt8) -> String {

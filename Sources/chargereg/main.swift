@@ -1,1 +1,3 @@
-print("chargereg")
+import Foundation
+
+exit(await Program.run(Array(CommandLine.arguments.dropFirst())))

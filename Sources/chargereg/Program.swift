@@ -1,0 +1,79 @@
+import AccessPoint
+import CLI
+import Foundation
+
+/// The `chargereg` command line: dispatches to a command, prints usage errors with exit code 64
+/// and failures with exit code 1.
+enum Program {
+    static let name = "chargereg"
+    static let commands: [any RegistryCommand.Type] = [
+        MigrateCommand.self, IngestCommand.self, ExportCommand.self, StatsCommand.self,
+    ]
+
+    static let usageExitCode: Int32 = 64
+
+    static func run(_ arguments: [String]) async -> Int32 {
+        guard let first = arguments.first, first != "--help", first != "-h", first != "help" || arguments.count > 1 else {
+            Output.out(help)
+            return arguments.isEmpty ? usageExitCode : 0
+        }
+        let commandName = first == "help" ? arguments[1] : first
+        guard let command = commands.first(where: { $0.spec.name == commandName }) else {
+            Output.err("\(name): error: unknown command '\(commandName)'\nRun '\(name) --help' for the list of commands.\n")
+            return usageExitCode
+        }
+        if first == "help" {
+            Output.out(HelpText.command(command.spec, program: name))
+            return 0
+        }
+        do {
+            let parsed = try ParsedArguments.parse(Array(arguments.dropFirst()), spec: command.spec)
+            if parsed.wantsHelp {
+                Output.out(HelpText.command(command.spec, program: name))
+                return 0
+            }
+            return try await command.run(parsed)
+        } catch let error as UsageError {
+            Output.err("\(name) \(error.command): error: \(error.message)\nRun '\(name) \(error.command) --help' for usage.\n")
+            return usageExitCode
+        } catch {
+            Output.err("\(name) \(commandName): error: \(error)\n")
+            return 1
+        }
+    }
+
+    static var help: String {
+        HelpText.program(
+            name, abstract: "ChargeRegistry: the national charge-point registry and access point.",
+            commands: commands.map { $0.spec },
+            footer: """
+                The database is a SQLite file chosen by --database or CHARGEREG_DATABASE (default \(RegistryDatabase.defaultPath)).
+                Run '\(name) <command> --help' for a command's options.
+                """)
+    }
+}
+
+/// One `chargereg` subcommand.
+protocol RegistryCommand {
+    static var spec: CommandSpec { get }
+    static func run(_ arguments: ParsedArguments) async throws -> Int32
+}
+
+extension RegistryCommand {
+    static var databaseOption: OptionSpec {
+        OptionSpec(
+            "--database", value: "PATH",
+            help: "SQLite database file (default: $CHARGEREG_DATABASE or \(RegistryDatabase.defaultPath)).")
+    }
+
+    static func database(_ arguments: ParsedArguments) -> String {
+        arguments.value("--database") ?? ProcessInfo.processInfo.environment["CHARGEREG_DATABASE"]
+            ?? RegistryDatabase.defaultPath
+    }
+}
+
+/// Writes to standard output and standard error without buffering surprises.
+enum Output {
+    static func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    static func err(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+}
