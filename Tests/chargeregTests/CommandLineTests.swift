@@ -1,0 +1,130 @@
+import Foundation
+import TestFixtures
+import Testing
+
+/// Runs the built `chargereg` binary and checks its stdout, stderr and exit status, as a user
+/// sees them (swift-argument-parser's example tests are the model).
+@Suite struct CommandLineTests {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let binary: URL = {
+        let testBundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [testBundleDirectory, Fixtures.packageRoot.appendingPathComponent(".build/debug")]
+        return candidates.map { $0.appendingPathComponent("chargereg") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1].appendingPathComponent("chargereg")
+    }()
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func database() -> String { Fixtures.temporaryDirectory().appendingPathComponent("cli.sqlite").path }
+
+    @Test func helpListsTheCommands() throws {
+        let result = try Self.run(["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("ChargeRegistry: the national charge-point registry and access point.\n"))
+        for command in ["migrate", "ingest", "export", "stats"] { #expect(result.stdout.contains("\n  \(command) ")) }
+    }
+
+    @Test(arguments: ["migrate", "ingest", "export", "stats"])
+    func everyCommandHasHelp(command: String) throws {
+        let result = try Self.run([command, "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE: chargereg \(command)"))
+        #expect(result.stdout.contains("--database <PATH>"))
+    }
+
+    @Test func usageErrorsExitWith64AndSayWhatIsWrong() throws {
+        let unknown = try Self.run(["frobnicate"])
+        #expect(unknown.status == 64 && unknown.stderr.hasPrefix("chargereg: error: unknown command 'frobnicate'"))
+        let badParty = try Self.run(["ingest", "--database", Self.database(), "--party", "CHILEAN", "x.json"])
+        #expect(badParty.status == 64)
+        #expect(badParty.stderr.hasPrefix("chargereg ingest: error: --party: 'CHILEAN' is not a party code"))
+        let badVersion = try Self.run(["export", "--ocpi-version", "3.0"])
+        #expect(badVersion.status == 64 && badVersion.stderr.contains("allowed: 2.1.1, 2.2.1, 2.3.0"))
+        let noFile = try Self.run(["ingest"])
+        #expect(noFile.status == 64 && noFile.stderr.contains("missing argument FILE"))
+    }
+
+    @Test func migrateIsIdempotent() throws {
+        let database = Self.database()
+        #expect(try Self.run(["migrate", "--database", database]).stdout == "applied    0001_registry.sql\n")
+        #expect(try Self.run(["migrate"], environment: ["CHARGEREG_DATABASE": database]).stdout == "up to date 0001_registry.sql\n")
+    }
+
+    @Test(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
+    func ingestReportsPerFileAndStatsAgree() throws {
+        let database = Self.database()
+        let fastned = Fixtures.url("ocpi-feeds/ocpi_2_1_1_locations-fastned.json").path
+        let ev24 = Fixtures.url("ocpi-feeds/ocpi_2_2_1_locations-ev24.json").path
+        let first = try Self.run(["ingest", "--database", database, fastned, ev24])
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("\(fastned): OCPI 2.1.1, envelope with an array"))
+        #expect(first.stdout.contains("  read 106, new 106, changed 0, unchanged 0, refused 0\n"))
+        #expect(first.stdout.contains("    registry.party_inferred          106\n"))
+        #expect(first.stdout.contains("  read 11, new 0, changed 0, unchanged 0, refused 11\n"))
+        #expect(first.stdout.contains("    record 1 (byte "))
+        #expect(first.stdout.hasSuffix("total: 2 of 2 files; read 117, new 106, changed 0, unchanged 0, refused 11\n"))
+        let withParty = try Self.run(["ingest", "--database", database, "--party", "PL*E24", ev24])
+        #expect(withParty.stdout.contains("  read 11, new 11, changed 0, unchanged 0, refused 0\n"))
+        let stats = try Self.run(["stats", "--database", database])
+        #expect(stats.status == 0)
+        #expect(stats.stdout.hasPrefix("locations   117 (published 117, removed 0)\nevses       286\n"))
+        #expect(stats.stdout.contains("  NL*FAS                           92 232\n"))
+    }
+
+    @Test(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
+    func aGarbledFileFailsWithItsPositionAndExit1() throws {
+        let database = Self.database()
+        let garbled = Fixtures.temporaryDirectory().appendingPathComponent("garbled.json")
+        try Data(#"{"data": [{"id": "1", "country_code": "CL", "party_id": "ABC"}, {"id": "2" "x"}]}"#.utf8).write(to: garbled)
+        let result = try Self.run(["ingest", "--database", database, garbled.path])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr
+                == "chargereg ingest: error: \(garbled.path): malformed JSON: expected ',' or '}', found '\"' at line 1, column 76 (byte offset 75); nothing from this file was stored\n"
+        )
+        #expect(try Self.run(["stats", "--database", database]).stdout.hasPrefix("locations   0 "))
+    }
+
+    @Test(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
+    func exportWritesValidOCPIInTheChosenVersion() throws {
+        let database = Self.database()
+        let example = Fixtures.url("ocpi/2.2.1/location_example.json").path
+        _ = try Self.run(["ingest", "--database", database, example])
+        let export = try Self.run(["export", "--database", database, "--ocpi-version", "2.1.1"])
+        #expect(export.status == 0)
+        let array = try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [[String: Any]]
+        let location = try #require(array?.first)
+        #expect(location["type"] as? String == "ON_STREET" && location["country_code"] == nil)
+        let file = Fixtures.temporaryDirectory().appendingPathComponent("out.json").path
+        let toFile = try Self.run(["export", "--database", database, "--out", file, "--timestamps", "operator"])
+        #expect(toFile.stderr == "wrote 1 locations (\(try Data(contentsOf: URL(fileURLWithPath: file)).count) bytes) of OCPI 2.2.1 to \(file)\n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains(#""last_updated":"2015-06-29T20:39:09Z""#))
+    }
+
+    @Test func aPostgresURLIsRefusedWithoutShowingThePassword() throws {
+        let result = try Self.run(["stats", "--database", "postgres://registry:s3cret@db:5432/registry"])
+        #expect(result.status == 1)
+        #expect(!result.stderr.contains("s3cret") && result.stderr.contains("postgres://registry:***@db:5432/registry"))
+    }
+}
