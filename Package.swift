@@ -28,13 +28,13 @@ let package = Package(
 
         // Contracts published by the program, as resources.
         .target(name: "Migrations", path: "Migrations", resources: [.copy("sqlite"), .copy("postgres")]),
-        .target(name: "Schemas", path: "Schemas", resources: [.copy("json")]),
+        .target(name: "Schemas", path: "Schemas", exclude: ["examples"], resources: [.copy("json")]),
 
         .target(
             name: "Storage",
             dependencies: ["RegistryCore", "JSON", "Hashing", "CSQLite", "CLibPQ", "Migrations"]),
         .target(name: "AccessPoint", dependencies: ["RegistryCore", "OCPI", "Storage", "JSON", "Hashing", "Schemas"]),
-        .executableTarget(name: "chargereg", dependencies: ["AccessPoint", "CLI"]),
+        .executableTarget(name: "chargereg", dependencies: ["AccessPoint", "CLI", "Schemas"]),
 
         .target(name: "TestFixtures", path: "Tests/TestFixtures"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

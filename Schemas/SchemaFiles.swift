@@ -1,1 +1,20 @@
-enum SchemaFiles {}
+import Foundation
+
+/// The machine-readable contracts the program publishes (JSON Schemas now; the OpenAPI document
+/// and the quality rule catalogue join them), shipped as resources.
+public enum SchemaFiles {
+    /// The names of the published schemas, e.g. `location`.
+    public static var names: [String] {
+        guard let folder = Bundle.module.url(forResource: "json", withExtension: nil),
+            let files = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
+        else { return [] }
+        return files.filter { $0.hasSuffix(".schema.json") }.map { String($0.dropLast(".schema.json".count)) }.sorted()
+    }
+
+    /// The bytes of `json/<name>.schema.json`, or nil if there is no such schema.
+    public static func schema(named name: String) -> Data? {
+        guard names.contains(name), let url = Bundle.module.url(forResource: "json/\(name).schema", withExtension: "json")
+        else { return nil }
+        return try? Data(contentsOf: url)
+    }
+}

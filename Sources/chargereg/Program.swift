@@ -6,9 +6,9 @@ import Foundation
 /// and failures with exit code 1.
 enum Program {
     static let name = "chargereg"
-    static let commands: [any RegistryCommand.Type] = [
-        MigrateCommand.self, IngestCommand.self, ExportCommand.self, StatsCommand.self,
-    ]
+    static var commands: [any RegistryCommand.Type] {
+        [MigrateCommand.self, IngestCommand.self, ExportCommand.self, StatsCommand.self, SchemaCommand.self]
+    }
 
     static let usageExitCode: Int32 = 64
 
