@@ -22,24 +22,28 @@ public struct SHA256: Sendable {
     public init() { pending.reserveCapacity(64) }
 
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        totalLength &+= UInt64(bytes.count)
-        var index = bytes.startIndex
+        if bytes.withContiguousStorageIfAvailable({ update(buffer: $0) }) == nil {
+            Array(bytes).withUnsafeBufferPointer { update(buffer: $0) }
+        }
+    }
+
+    private mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
+        totalLength &+= UInt64(buffer.count)
+        var index = 0
         if !pending.isEmpty {
-            while pending.count < 64 && index != bytes.endIndex {
-                pending.append(bytes[index])
-                index = bytes.index(after: index)
-            }
+            let take = min(64 - pending.count, buffer.count)
+            pending.append(contentsOf: buffer[0..<take])
+            index = take
             guard pending.count == 64 else { return }
             let block = pending
             block.withUnsafeBufferPointer { compress($0, 0) }
             pending.removeAll(keepingCapacity: true)
         }
-        let remaining = Array(bytes[index...])
-        let fullBlocks = remaining.count / 64
-        remaining.withUnsafeBufferPointer { buffer in
-            for block in 0..<fullBlocks { compress(buffer, block * 64) }
+        while buffer.count - index >= 64 {
+            compress(buffer, index)
+            index += 64
         }
-        pending.append(contentsOf: remaining[(fullBlocks * 64)...])
+        pending.append(contentsOf: buffer[index...])
     }
 
     public consuming func finalize() -> [UInt8] {
@@ -75,30 +79,34 @@ public struct SHA256: Sendable {
     }
 
     private mutating func compress(_ buffer: UnsafeBufferPointer<UInt8>, _ offset: Int) {
-        var w = [UInt32](repeating: 0, count: 64)
-        for t in 0..<16 {
-            let i = offset + t * 4
-            w[t] = UInt32(buffer[i]) << 24 | UInt32(buffer[i + 1]) << 16 | UInt32(buffer[i + 2]) << 8 | UInt32(buffer[i + 3])
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            for t in 0..<16 {
+                let i = offset + t * 4
+                w[t] =
+                    UInt32(buffer[i]) << 24 | UInt32(buffer[i + 1]) << 16 | UInt32(buffer[i + 2]) << 8 | UInt32(buffer[i + 3])
+            }
+            for t in 16..<64 {
+                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+            }
+            var (a, b, c, d, e, f, g, h) = state
+            Self.k.withUnsafeBufferPointer { k in
+                for t in 0..<64 {
+                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                    let choose = (e & f) ^ (~e & g)
+                    let temp1 = h &+ s1 &+ choose &+ k[t] &+ w[t]
+                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                    let majority = (a & b) ^ (a & c) ^ (b & c)
+                    let temp2 = s0 &+ majority
+                    (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ temp2)
+                }
+            }
+            state = (
+                state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
+                state.7 &+ h
+            )
         }
-        for t in 16..<64 {
-            let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-            let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, h) = state
-        for t in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let choose = (e & f) ^ (~e & g)
-            let temp1 = h &+ s1 &+ choose &+ Self.k[t] &+ w[t]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            let temp2 = s0 &+ majority
-            (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ temp2)
-        }
-        state = (
-            state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
-            state.7 &+ h
-        )
     }
 
     @inline(__always)

@@ -117,7 +117,9 @@ public struct JSONParser {
     /// Forgets the bytes already parsed so a long stream keeps a bounded buffer. Call between
     /// top-level values only.
     public mutating func discardConsumed() {
-        guard position > 0 else { return }
+        // Compact only when most of the buffer is consumed: moving the tail at every record would
+        // cost a copy of the whole buffer per record.
+        guard position > 0, position >= buffer.count / 2 else { return }
         for index in 0..<position where buffer[index] == UInt8(ascii: "\n") {
             discardedNewlines += 1
             lastDiscardedNewlineOffset = discardedBytes + index

@@ -46,19 +46,23 @@ public struct FileIngest: Sendable {
         }
         var state = State(declaredVersion: declaredVersion, party: party)
         var stream = JSONRecordStream(parser: JSONParser(fileDescriptor: fd))
+        // The store applies one batch on its own executor while the next one is decoded.
+        var applying: Task<[IngestOutcome], any Error>?
         do {
             while let record = try stream.next() {
                 if stream.hadByteOrderMark && state.summary.read == 0 { state.summary.findingsByCode[.byteOrderMark] = 1 }
                 state.take(record, offset: stream.recordOffset, maximumDeferred: maximumDeferred)
-                if state.batch.count >= batchSize { try await flush(&state, session) }
+                if state.batch.count >= batchSize { try await flush(&state, session, &applying) }
             }
             state.resolveDeferred()
-            try await flush(&state, session)
+            try await flush(&state, session, &applying)
+            try await settle(&state, &applying)
             let run = try await session.finish(state.summary)
             return Report(
                 path: path, version: state.version ?? declaredVersion ?? .v2_2_1, shape: stream.shape, run: run,
                 refusals: state.refusals, bytes: lseekEnd(fd))
         } catch {
+            _ = await applying?.result
             let failure: IngestError =
                 switch error {
                 case let syntax as JSONSyntaxError: .malformedJSON(path: path, syntax)
@@ -70,15 +74,27 @@ public struct FileIngest: Sendable {
         }
     }
 
-    private func flush(_ state: inout State, _ session: any IngestSession) async throws {
+    /// Hands the batch to the store (after the previous one is applied) and records refusals.
+    private func flush(
+        _ state: inout State, _ session: any IngestSession, _ applying: inout Task<[IngestOutcome], any Error>?
+    ) async throws {
         if !state.batch.isEmpty {
-            for outcome in try await session.apply(state.batch) { state.summary.count(outcome) }
+            try await settle(&state, &applying)
+            let batch = state.batch
+            applying = Task { try await session.apply(batch) }
             state.batch.removeAll(keepingCapacity: true)
         }
         if !state.newRefusals.isEmpty {
             try await session.refuse(state.newRefusals)
             state.newRefusals.removeAll()
         }
+    }
+
+    /// Waits for the batch being applied and counts its outcomes.
+    private func settle(_ state: inout State, _ applying: inout Task<[IngestOutcome], any Error>?) async throws {
+        guard let task = applying else { return }
+        applying = nil
+        for outcome in try await task.value { state.summary.count(outcome) }
     }
 
     private func lseekEnd(_ fd: Int32) -> Int { Int(lseek(fd, 0, SEEK_END)) }

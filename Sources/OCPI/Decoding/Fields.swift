@@ -11,7 +11,8 @@ struct Fields {
     let version: OCPIVersion
     /// Where each member is defined; nil for classes without version differences.
     let catalogue: [String: FieldCatalogue.Since]?
-    private var consumed: Set<String> = []
+    /// Which members have been read, by position.
+    private var consumed: [Bool]
 
     init(
         _ object: JSONObject, path: String, log: FindingLog, version: OCPIVersion,
@@ -22,6 +23,7 @@ struct Fields {
         self.log = log
         self.version = version
         self.catalogue = catalogue
+        consumed = Array(repeating: false, count: object.members.count)
     }
 
     func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -32,10 +34,15 @@ struct Fields {
     /// are the same member's names in other versions.
     mutating func value(_ key: String, required: Bool = false, aliases: [String] = []) -> JSONValue? {
         var found: (key: String, value: JSONValue)?
-        for name in [key] + aliases {
-            guard let value = object[name] else { continue }
-            consumed.insert(name)
-            if found == nil { found = (name, value) }
+        for name in CollectionOfOne(key) + aliases {
+            // The last duplicate wins, as in JSONObject's subscript; all of them are consumed.
+            var index = object.members.count
+            while index > 0 {
+                index -= 1
+                guard object.members[index].key == name else { continue }
+                if found == nil { found = (name, object.members[index].value) }
+                consumed[index] = true
+            }
         }
         guard let found else {
             if required { log.add(.missingRequired, childPath(key), "required field '\(key)' is missing") }
@@ -59,7 +66,7 @@ struct Fields {
 
     /// Members nobody read: flagged and returned, to be kept as extensions.
     func unknownMembers() -> JSONObject {
-        let unknown = object.members.filter { !consumed.contains($0.key) }
+        let unknown = object.members.indices.filter { !consumed[$0] }.map { object.members[$0] }
         for member in unknown {
             log.add(.unknownField, childPath(member.key), "field '\(member.key)' is not defined by OCPI; kept as sent")
         }
@@ -265,7 +272,7 @@ struct Fields {
 
     /// For classes that keep no extensions: unknown members are flagged with their value.
     func flagUnknownMembers() {
-        for member in object.members where !consumed.contains(member.key) {
+        for (index, member) in object.members.enumerated() where !consumed[index] {
             var writer = JSONWriter(capacity: 64)
             writer.value(member.value)
             let text = String(decoding: writer.bytes.prefix(80), as: UTF8.self)
