@@ -34,7 +34,8 @@ struct Fields {
     /// are the same member's names in other versions.
     mutating func value(_ key: String, required: Bool = false, aliases: [String] = []) -> JSONValue? {
         var found: (key: String, value: JSONValue)?
-        for name in CollectionOfOne(key) + aliases {
+        for alias in -1..<aliases.count {
+            let name = alias < 0 ? key : aliases[alias]
             // The last duplicate wins, as in JSONObject's subscript; all of them are consumed.
             var index = object.members.count
             while index > 0 {
@@ -92,7 +93,7 @@ struct Fields {
             log.add(.invalidValue, childPath(key), "expected a string, found \(describe(value)); ignored")
             return nil
         }
-        if let maxLength, text.unicodeScalars.count > maxLength {
+        if let maxLength, text.utf8.count > maxLength, text.unicodeScalars.count > maxLength {
             log.add(
                 .tooLong, childPath(key),
                 "\(text.unicodeScalars.count) characters, OCPI \(version.rawValue) allows \(maxLength); kept whole")
@@ -213,7 +214,7 @@ struct Fields {
         return elements(key).enumerated().compactMap { index, element in
             switch element {
             case .string(let string):
-                if let maxLength, string.unicodeScalars.count > maxLength {
+                if let maxLength, string.utf8.count > maxLength, string.unicodeScalars.count > maxLength {
                     log.add(.tooLong, "\(path)[\(index)]", "\(string.unicodeScalars.count) characters, OCPI allows \(maxLength)")
                 }
                 return string

@@ -45,7 +45,7 @@ actor SQLiteConnection {
                 name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)
             """)
         var applied: [String: String] = [:]
-        let select = try db.statement("SELECT name, checksum FROM schema_migrations")
+        let select = try db.prepared("SELECT name, checksum FROM schema_migrations")
         while try select.step() { applied[select.text(0)!] = select.text(1)! }
         var statuses: [MigrationStatus] = []
         let files = try MigrationFiles.files(for: "sqlite")
@@ -61,7 +61,7 @@ actor SQLiteConnection {
             }
             try db.transaction { () throws(StoreError) in
                 try db.execute(file.sql)
-                try db.statement("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)")
+                try db.prepared("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)")
                     .bind(.text(file.name), .text(checksum), .integer(RegistryClock.system.now().microseconds)).run()
             }
             statuses.append(MigrationStatus(name: file.name, appliedNow: true))
@@ -78,7 +78,7 @@ actor SQLiteConnection {
     func beginRun(_ start: IngestRunStart, at now: Timestamp) throws -> Int64 {
         let db = try db()
         try requireSchema(db)
-        try db.statement(
+        try db.prepared(
             "INSERT INTO ingest_runs (kind, source, party, ocpi_version, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')"
         ).bind(
             .text(start.kind.rawValue), .text(start.source), start.party.map { .text($0.description) } ?? .null,
@@ -99,15 +99,15 @@ actor SQLiteConnection {
     {
         let location = incoming.location
         let key = location.key
-        let find = try db.statement(
+        let find = try db.prepared(
             "SELECT id, content_hash, version, removed FROM locations WHERE country_code = ? AND party_id = ? AND location_key = ?"
         ).bind(.text(key.countryCode), .text(key.partyID), .text(key.locationID))
-        let document = String(decoding: incoming.document, as: UTF8.self)
-        let findings = Self.findingsJSON(incoming.findings)
+        let document = SQLiteValue.utf8(incoming.document)
+        let findings = SQLiteValue.utf8(Self.findingsJSON(incoming.findings))
         let operatorTime: SQLiteValue = location.lastUpdated.map { .integer($0.microseconds) } ?? .null
         guard try find.step() else {
             let columns = Self.columns(of: location)
-            try db.statement(
+            try db.prepared(
                 """
                 INSERT INTO locations (country_code, party_id, location_key, location_id, name, address, city, postal_code,
                     country, latitude, longitude, time_zone, publish, evse_count, connector_count, max_power_w,
@@ -121,7 +121,7 @@ actor SQLiteConnection {
                 [.text(key.countryCode), .text(key.partyID), .text(key.locationID), .text(location.id)] + columns
                     + [
                         operatorTime, .integer(now.microseconds), .integer(now.microseconds), .integer(now.microseconds),
-                        .integer(runID), .blob(incoming.contentHash), .text(document), .text(findings),
+                        .integer(runID), .blob(incoming.contentHash), document, findings,
                         .integer(Int64(incoming.findings.count)),
                     ]
             ).run()
@@ -136,18 +136,18 @@ actor SQLiteConnection {
         let wasRemoved = find.int(3) != 0
         if storedHash == incoming.contentHash && !wasRemoved {
             // Same content: only confirm it (and keep the operator's newer timestamps).
-            try db.statement(
+            try db.prepared(
                 """
                 UPDATE locations SET confirmed_at = ?, operator_last_updated = ?, document = ?, findings = ?,
                     finding_count = ?, last_run_id = ? WHERE id = ?
                 """
             ).bind(
-                .integer(now.microseconds), operatorTime, .text(document), .text(findings),
+                .integer(now.microseconds), operatorTime, document, findings,
                 .integer(Int64(incoming.findings.count)), .integer(runID), .integer(rowID)
             ).run()
             return .unchanged
         }
-        try db.statement(
+        try db.prepared(
             """
             UPDATE locations SET location_id = ?, name = ?, address = ?, city = ?, postal_code = ?, country = ?,
                 latitude = ?, longitude = ?, time_zone = ?, publish = ?, evse_count = ?, connector_count = ?,
@@ -160,7 +160,7 @@ actor SQLiteConnection {
             [.text(location.id)] + Self.columns(of: location)
                 + [
                     operatorTime, .integer(now.microseconds), .integer(now.microseconds), .integer(Int64(version + 1)),
-                    .integer(runID), .blob(incoming.contentHash), .text(document), .text(findings),
+                    .integer(runID), .blob(incoming.contentHash), document, findings,
                     .integer(Int64(incoming.findings.count)), .integer(rowID),
                 ]
         ).run()
@@ -191,7 +191,7 @@ actor SQLiteConnection {
         throws(StoreError)
     {
         for (position, evse) in location.evses.enumerated() {
-            try db.statement(
+            try db.prepared(
                 """
                 INSERT INTO evses (location_id, position, uid, evse_id, evse_id_key, status, latitude, longitude)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -205,7 +205,7 @@ actor SQLiteConnection {
             ).run()
             let evseRowID = db.lastInsertRowID
             for (index, connector) in evse.connectors.enumerated() {
-                try db.statement(
+                try db.prepared(
                     """
                     INSERT INTO connectors (evse_id, location_id, position, connector_id, standard, format, power_type,
                         max_voltage, max_amperage, max_power_w) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -224,29 +224,29 @@ actor SQLiteConnection {
         var counts: [String: Int64] = [:]
         for finding in findings { counts[finding.code.rawValue, default: 0] += 1 }
         for (code, count) in counts {
-            try db.statement("INSERT INTO location_finding_counts (location_id, code, count) VALUES (?, ?, ?)")
+            try db.prepared("INSERT INTO location_finding_counts (location_id, code, count) VALUES (?, ?, ?)")
                 .bind(.integer(rowID), .text(code), .integer(count)).run()
         }
     }
 
     private func deleteChildren(_ rowID: Int64, db: SQLiteDatabase) throws(StoreError) {
-        try db.statement("DELETE FROM connectors WHERE location_id = ?").bind(.integer(rowID)).run()
-        try db.statement("DELETE FROM evses WHERE location_id = ?").bind(.integer(rowID)).run()
-        try db.statement("DELETE FROM location_finding_counts WHERE location_id = ?").bind(.integer(rowID)).run()
+        try db.prepared("DELETE FROM connectors WHERE location_id = ?").bind(.integer(rowID)).run()
+        try db.prepared("DELETE FROM evses WHERE location_id = ?").bind(.integer(rowID)).run()
+        try db.prepared("DELETE FROM location_finding_counts WHERE location_id = ?").bind(.integer(rowID)).run()
     }
 
     private func appendVersion(
         _ rowID: Int64, version: Int, change: LocationVersion.Change, incoming: IncomingLocation, runID: Int64,
         now: Timestamp, db: SQLiteDatabase
     ) throws(StoreError) {
-        try db.statement(
+        try db.prepared(
             """
             INSERT INTO location_versions (location_id, version, recorded_at, run_id, change, content_hash, document)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """
         ).bind(
             .integer(rowID), .integer(Int64(version)), .integer(now.microseconds), .integer(runID), .text(change.rawValue),
-            .blob(incoming.contentHash), .text(String(decoding: incoming.document, as: UTF8.self))
+            .blob(incoming.contentHash), .utf8(incoming.document)
         ).run()
     }
 
@@ -257,7 +257,7 @@ actor SQLiteConnection {
 
     private func writeRefusals(_ runID: Int64, db: SQLiteDatabase) throws(StoreError) {
         for refusal in pendingRefusals {
-            try db.statement(
+            try db.prepared(
                 "INSERT INTO ingest_refusals (run_id, position, byte_offset, location_id, reason) VALUES (?, ?, ?, ?, ?)"
             ).bind(
                 .integer(runID), .integer(Int64(refusal.position)), refusal.byteOffset.map { .integer(Int64($0)) } ?? .null,
@@ -307,7 +307,7 @@ actor SQLiteConnection {
         writer.beginObject()
         for (code, count) in summary.findingsByCode.sorted(by: { $0.key < $1.key }) { writer.member(code.rawValue, count) }
         writer.endObject()
-        try db.statement(
+        try db.prepared(
             """
             UPDATE ingest_runs SET finished_at = ?, status = ?, records_read = ?, created = ?, changed = ?,
                 unchanged = ?, refused = ?, removed = ?, findings_by_code = ?, error = ? WHERE id = ?
@@ -321,7 +321,7 @@ actor SQLiteConnection {
     }
 
     private func requireSchema(_ db: SQLiteDatabase) throws(StoreError) {
-        let check = try db.statement("SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'")
+        let check = try db.prepared("SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'")
         guard try check.step(), check.int(0) == 1 else {
             throw StoreError.migration("the database has no schema yet; run 'chargereg migrate' first")
         }
@@ -389,14 +389,14 @@ actor SQLiteConnection {
 
     func ingestRuns(limit: Int) throws -> [IngestRun] {
         let db = try db()
-        let rows = try db.statement("SELECT id FROM ingest_runs ORDER BY id DESC LIMIT ?").bind(.integer(Int64(limit)))
+        let rows = try db.prepared("SELECT id FROM ingest_runs ORDER BY id DESC LIMIT ?").bind(.integer(Int64(limit)))
         var ids: [Int64] = []
         while try rows.step() { ids.append(rows.int(0)) }
         return try ids.map { id throws(StoreError) in try run(id, db: db) }
     }
 
     private func run(_ id: Int64, db: SQLiteDatabase) throws(StoreError) -> IngestRun {
-        let row = try db.statement(
+        let row = try db.prepared(
             """
             SELECT id, kind, source, party, ocpi_version, started_at, finished_at, status, records_read, created, changed,
                 unchanged, refused, removed, findings_by_code, error FROM ingest_runs WHERE id = ?
@@ -439,7 +439,7 @@ actor SQLiteConnection {
     func stats() throws -> RegistryStats {
         let db = try db()
         var stats = RegistryStats()
-        let totals = try db.statement(
+        let totals = try db.prepared(
             """
             SELECT count(*), coalesce(sum(publish AND NOT removed), 0), coalesce(sum(removed), 0),
                 coalesce(sum(evse_count), 0), coalesce(sum(connector_count), 0) FROM locations
@@ -487,14 +487,14 @@ actor SQLiteConnection {
             """)
         stats.findingsByCode = try tallies(
             "SELECT code, sum(count) FROM location_finding_counts GROUP BY code ORDER BY 2 DESC, 1")
-        let runs = try db.statement("SELECT count(*) FROM ingest_runs")
+        let runs = try db.prepared("SELECT count(*) FROM ingest_runs")
         if try runs.step() { stats.ingestRuns = Int(runs.int(0)) }
         return stats
     }
 
     // MARK: - Helpers
 
-    static func findingsJSON(_ findings: [Finding]) -> String {
+    static func findingsJSON(_ findings: [Finding]) -> [UInt8] {
         var writer = JSONWriter(capacity: 64 + findings.count * 96)
         writer.beginArray()
         for finding in findings {
@@ -505,6 +505,6 @@ actor SQLiteConnection {
             writer.endObject()
         }
         writer.endArray()
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.bytes
     }
 }

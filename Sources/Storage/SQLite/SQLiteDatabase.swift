@@ -5,6 +5,8 @@ import CSQLite
 final class SQLiteDatabase {
     let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
+    /// Statements of static SQL, keyed by the text's address: no hashing of long SQL per call.
+    private var staticStatements: [UnsafeRawPointer: SQLiteStatement] = [:]
 
     init(path: String, readOnly: Bool = false) throws(StoreError) {
         var handle: OpaquePointer?
@@ -22,6 +24,7 @@ final class SQLiteDatabase {
 
     deinit {
         statements.removeAll()
+        staticStatements.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -44,6 +47,18 @@ final class SQLiteDatabase {
         }
         let statement = try SQLiteStatement(database: self, sql: sql)
         statements[sql] = statement
+        return statement
+    }
+
+    /// A prepared statement of static SQL, cached by the text's address.
+    func prepared(_ sql: StaticString) throws(StoreError) -> SQLiteStatement {
+        let key = UnsafeRawPointer(sql.utf8Start)
+        if let cached = staticStatements[key] {
+            cached.reset()
+            return cached
+        }
+        let statement = try SQLiteStatement(database: self, sql: sql.description)
+        staticStatements[key] = statement
         return statement
     }
 
@@ -71,6 +86,8 @@ enum SQLiteValue {
     case integer(Int64)
     case real(Double)
     case text(String)
+    /// UTF-8 text already in bytes (stored documents), bound without a String round trip.
+    case utf8([UInt8])
     case blob([UInt8])
 }
 
@@ -109,6 +126,12 @@ final class SQLiteStatement {
             case .integer(let int): sqlite3_bind_int64(handle, index, int)
             case .real(let double): sqlite3_bind_double(handle, index, double)
             case .text(let text): sqlite3_bind_text(handle, index, text, -1, csqlite_transient())
+            case .utf8(let bytes):
+                bytes.withUnsafeBytes { raw in
+                    _ = sqlite3_bind_text(
+                        handle, index, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count),
+                        csqlite_transient())
+                }
             case .blob(let bytes):
                 bytes.withUnsafeBytes { raw in
                     _ = sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), csqlite_transient())
