@@ -62,9 +62,10 @@ public struct JSONObject: Sendable, Equatable {
 
     public init(_ members: [JSONMember] = []) { self.members = members }
 
-    /// The last member with this key (later duplicates win, as in most parsers).
+    /// The first member with this key (RFC 8259 §4 leaves duplicates to the reader; the OCPI
+    /// decoder uses the first and flags the others).
     public subscript(key: String) -> JSONValue? {
-        for member in members.reversed() where member.key == key { return member.value }
+        for member in members where member.key == key { return member.value }
         return nil
     }
 

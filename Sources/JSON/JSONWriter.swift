@@ -3,6 +3,11 @@
 public struct JSONWriter: Sendable {
     public var bytes: [UInt8]
     private var needsComma = false
+    /// When set, the byte ranges of members with this key (leading comma included) are recorded
+    /// in `markedRanges`.
+    public var markedKey: String?
+    public private(set) var markedRanges: [Range<Int>] = []
+    private var markStart: Int?
 
     public init(capacity: Int = 4096) {
         bytes = []
@@ -33,6 +38,7 @@ public struct JSONWriter: Sendable {
 
     /// Writes `"key":`; the next call writes its value.
     public mutating func key(_ key: String) {
+        if let markedKey, key == markedKey { markStart = bytes.count }
         separate()
         writeQuoted(key)
         bytes.append(UInt8(ascii: ":"))
@@ -43,6 +49,10 @@ public struct JSONWriter: Sendable {
         separate()
         writeQuoted(value)
         needsComma = true
+        if let start = markStart {
+            markedRanges.append(start..<bytes.count)
+            markStart = nil
+        }
     }
 
     public mutating func int(_ value: Int) {

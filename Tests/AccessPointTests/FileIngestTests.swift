@@ -146,3 +146,23 @@ final class Rows: Sendable {
 }
 
 import Synchronization
+
+@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
+struct CanonicalDocumentTests {
+    /// The single-pass hash equals the hash of a second encoding without timestamps.
+    @Test func contentHashIsTheDocumentWithoutTimestamps() throws {
+        for feed in Fixtures.feeds() {
+            var stream = JSONRecordStream(parser: JSONParser(bytes: try Data(contentsOf: feed.url)))
+            let decoder = LocationDecoder(version: .v2_2_1, declaredParty: try PartyCode(parsing: "NL*FAS"))
+            while let record = try stream.next() {
+                let decoded = try decoder.decode(record).get()
+                let omitted = LocationEncoder(version: .v2_3_0, timestamps: .omitted).encode(decoded.location)
+                let incoming = CanonicalDocument.incoming(decoded)
+                #expect(incoming.contentHash == Hashing.SHA256.hash(omitted))
+                #expect(incoming.document == LocationEncoder(version: .v2_3_0).encode(decoded.location))
+            }
+        }
+    }
+}
+
+import Hashing

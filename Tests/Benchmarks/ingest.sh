@@ -18,13 +18,14 @@ for path in sorted(glob.glob("../shared/fixtures/ocpi-feeds/ocpi_2_2*.json")):
     for location in (data["data"] if isinstance(data, dict) else data):
         location.setdefault("country_code", "PL")
         location["party_id"] = location.get("party_id") or "E24"
+        location["id"] = "\u0000" + str(location["id"])
         records.append(json.dumps(location, ensure_ascii=False, separators=(",", ":")))
 with open(out, "w", encoding="utf-8") as f:
     f.write('{"status_code":1000,"timestamp":"2026-11-21T00:00:00Z","data":[\n')
     written, copy, first = 0, 0, True
     while written < target:
         for record in records:
-            line = record.replace('"id":"', f'"id":"c{copy}-', 1)
+            line = record.replace('"id":"\\u0000', f'"id":"c{copy}-', 1)
             f.write(("" if first else ",\n") + line)
             first = False
             written += len(line.encode()) + 2

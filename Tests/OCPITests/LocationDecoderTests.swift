@@ -155,3 +155,13 @@ import Testing
         #expect(Timestamp.parse(text) == nil)
     }
 }
+
+@Suite struct DuplicateMemberTests {
+    @Test func theFirstOfTwoMembersIsUsedAndTheSecondFlagged() throws {
+        let text = LocationDecoderTests.minimal.replacing(#""city":"Santiago","#, with: #""city":"Santiago","city":"Valparaíso","#)
+        let decoded = try LocationDecoder(version: .v2_2_1).decode(JSONParser.parse(Array(text.utf8))).get()
+        #expect(decoded.location.city == "Santiago")
+        #expect(decoded.findings == [Finding(.duplicateField, "city", "field 'city' appears again; the first one was used")])
+        #expect(decoded.location.extensions.isEmpty)
+    }
+}

@@ -11,9 +11,22 @@ public enum CanonicalDocument {
     public static let version = OCPIVersion.v2_3_0
 
     public static func incoming(_ decoded: DecodedLocation) -> IncomingLocation {
-        let document = LocationEncoder(version: version, timestamps: .asSent).encode(decoded.location)
-        let hashed = LocationEncoder(version: version, timestamps: .omitted).encode(decoded.location)
+        let (document, timestamps) = LocationEncoder(version: version, timestamps: .asSent)
+            .encodeMarkingTimestamps(decoded.location)
         return IncomingLocation(
-            location: decoded.location, findings: decoded.findings, document: document, contentHash: SHA256.hash(hashed))
+            location: decoded.location, findings: decoded.findings, document: document,
+            contentHash: contentHash(document, skipping: timestamps))
+    }
+
+    /// SHA-256 of the document without the given byte ranges.
+    static func contentHash(_ document: [UInt8], skipping ranges: [Range<Int>]) -> [UInt8] {
+        var hasher = SHA256()
+        var start = 0
+        for range in ranges {
+            hasher.update(document[start..<range.lowerBound])
+            start = range.upperBound
+        }
+        hasher.update(document[start...])
+        return hasher.finalize()
     }
 }

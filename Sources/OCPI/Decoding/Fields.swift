@@ -13,6 +13,8 @@ struct Fields {
     let catalogue: [String: FieldCatalogue.Since]?
     /// Which members have been read, by position.
     private var consumed: [Bool]
+    /// Where the next member search starts.
+    private var cursor = 0
 
     init(
         _ object: JSONObject, path: String, log: FindingLog, version: OCPIVersion,
@@ -36,14 +38,9 @@ struct Fields {
         var found: (key: String, value: JSONValue)?
         for alias in -1..<aliases.count {
             let name = alias < 0 ? key : aliases[alias]
-            // The last duplicate wins, as in JSONObject's subscript; all of them are consumed.
-            var index = object.members.count
-            while index > 0 {
-                index -= 1
-                guard object.members[index].key == name else { continue }
-                if found == nil { found = (name, object.members[index].value) }
-                consumed[index] = true
-            }
+            guard let index = index(of: name) else { continue }
+            consumed[index] = true
+            if found == nil { found = (name, object.members[index].value) }
         }
         guard let found else {
             if required { log.add(.missingRequired, childPath(key), "required field '\(key)' is missing") }
@@ -65,13 +62,40 @@ struct Fields {
         return found.value
     }
 
-    /// Members nobody read: flagged and returned, to be kept as extensions.
+    /// The first member named `key`. Members are nearly always read in the order they were
+    /// written, so the search starts where the previous one ended.
+    private mutating func index(of key: String) -> Int? {
+        let members = object.members
+        guard !members.isEmpty else { return nil }
+        var index = cursor
+        for _ in 0..<members.count {
+            if members[index].key == key {
+                cursor = index + 1 == members.count ? 0 : index + 1
+                return index
+            }
+            index = index + 1 == members.count ? 0 : index + 1
+        }
+        return nil
+    }
+
+    /// Members nobody read: flagged and returned, to be kept as extensions. A repeated member
+    /// is flagged as such (the first one was used).
     func unknownMembers() -> JSONObject {
-        let unknown = object.members.indices.filter { !consumed[$0] }.map { object.members[$0] }
-        for member in unknown {
-            log.add(.unknownField, childPath(member.key), "field '\(member.key)' is not defined by OCPI; kept as sent")
+        var unknown: [JSONMember] = []
+        for index in object.members.indices where !consumed[index] {
+            let member = object.members[index]
+            if isDuplicate(index) {
+                log.add(.duplicateField, childPath(member.key), "field '\(member.key)' appears again; the first one was used")
+            } else {
+                log.add(.unknownField, childPath(member.key), "field '\(member.key)' is not defined by OCPI; kept as sent")
+                unknown.append(member)
+            }
         }
         return JSONObject(unknown)
+    }
+
+    private func isDuplicate(_ index: Int) -> Bool {
+        object.members[..<index].contains { $0.key == object.members[index].key }
     }
 
     // MARK: - Scalars
@@ -274,6 +298,10 @@ struct Fields {
     /// For classes that keep no extensions: unknown members are flagged with their value.
     func flagUnknownMembers() {
         for (index, member) in object.members.enumerated() where !consumed[index] {
+            if isDuplicate(index) {
+                log.add(.duplicateField, childPath(member.key), "field '\(member.key)' appears again; the first one was used")
+                continue
+            }
             var writer = JSONWriter(capacity: 64)
             writer.value(member.value)
             let text = String(decoding: writer.bytes.prefix(80), as: UTF8.self)

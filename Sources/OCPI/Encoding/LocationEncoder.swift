@@ -32,6 +32,16 @@ public struct LocationEncoder: Sendable {
         return writer.bytes
     }
 
+    /// One Location object as bytes, with the byte ranges of its `last_updated` members (each
+    /// with its leading comma): the bytes outside them are exactly the `.omitted` encoding, so a
+    /// content hash needs no second encoding.
+    public func encodeMarkingTimestamps(_ location: Location) -> (bytes: [UInt8], timestamps: [Range<Int>]) {
+        var writer = JSONWriter(capacity: 2048)
+        writer.markedKey = "last_updated"
+        write(location, to: &writer)
+        return (writer.bytes, writer.markedRanges)
+    }
+
     public func write(_ location: Location, to w: inout JSONWriter) {
         let v211 = version == .v2_1_1
         let v230 = version == .v2_3_0

@@ -44,6 +44,8 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Comparable, Exp
     public static let enumCase: FindingCode = "ocpi.enum_case"
     /// A member no OCPI version defines (kept as an extension).
     public static let unknownField: FindingCode = "ocpi.unknown_field"
+    /// A member that appears twice in one object (the first is used; RFC 8259 §4 leaves it open).
+    public static let duplicateField: FindingCode = "ocpi.duplicate_field"
     /// A member of another OCPI version than the one declared (mapped).
     public static let fieldOfOtherVersion: FindingCode = "ocpi.field_of_other_version"
     /// An array where one object is due (the single element was used).
