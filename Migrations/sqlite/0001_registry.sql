@@ -103,16 +103,18 @@ CREATE TABLE location_finding_counts (
     PRIMARY KEY (location_id, code)
 ) WITHOUT ROWID;
 
--- Every version of every location, append-only: who (run), when, via what, and the document.
+-- Every version of every location, append-only: who (run), when, via what, and the document
+-- it replaced (NULL for a creation). The current document is locations.document, so each
+-- document is stored once while it is current and once more after it is superseded.
 CREATE TABLE location_versions (
-    id           INTEGER PRIMARY KEY,
-    location_id  INTEGER NOT NULL REFERENCES locations (id),
-    version      INTEGER NOT NULL,
-    recorded_at  INTEGER NOT NULL,
-    run_id       INTEGER REFERENCES ingest_runs (id),
-    change       TEXT NOT NULL CHECK (change IN ('created', 'changed', 'removed', 'restored')),
-    content_hash BLOB NOT NULL,
-    document     TEXT NOT NULL,
+    id                INTEGER PRIMARY KEY,
+    location_id       INTEGER NOT NULL REFERENCES locations (id),
+    version           INTEGER NOT NULL,
+    recorded_at       INTEGER NOT NULL,
+    run_id            INTEGER REFERENCES ingest_runs (id),
+    change            TEXT NOT NULL CHECK (change IN ('created', 'changed', 'removed', 'restored')),
+    content_hash      BLOB NOT NULL,
+    previous_document TEXT,
     UNIQUE (location_id, version)
 );
 

@@ -123,3 +123,19 @@ final class Seen: Sendable {
 }
 
 import Synchronization
+
+@Suite struct HistoryTests {
+    @Test func everyVersionKeepsItsDocument() async throws {
+        let store = try await StoreContractTests.makeStore()
+        for power in [11000, 22000, 50000] {
+            let session = try await store.beginIngest(IngestRunStart(kind: .file, source: "p\(power).json"))
+            _ = try await session.apply([StoreContractTests.incoming(id: "L1", power: power)])
+            _ = try await session.finish(IngestRunSummary())
+        }
+        let history = try await store.history(of: LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L1"))
+        #expect(history.map { String(decoding: $0.document, as: UTF8.self) } == [
+            #"{"id":"L1","power":11000}"#, #"{"id":"L1","power":22000}"#, #"{"id":"L1","power":50000}"#,
+        ])
+        #expect(history.map(\.runID) == [1, 2, 3])
+    }
+}

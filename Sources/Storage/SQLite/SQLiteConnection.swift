@@ -100,7 +100,7 @@ actor SQLiteConnection {
         let location = incoming.location
         let key = location.key
         let find = try db.prepared(
-            "SELECT id, content_hash, version, removed FROM locations WHERE country_code = ? AND party_id = ? AND location_key = ?"
+            "SELECT id, content_hash, version, removed, document FROM locations WHERE country_code = ? AND party_id = ? AND location_key = ?"
         ).bind(.text(key.countryCode), .text(key.partyID), .text(key.locationID))
         let document = SQLiteValue.utf8(incoming.document)
         let findings = SQLiteValue.utf8(Self.findingsJSON(incoming.findings))
@@ -127,7 +127,7 @@ actor SQLiteConnection {
             ).run()
             let rowID = db.lastInsertRowID
             try insertChildren(of: location, rowID: rowID, findings: incoming.findings, db: db)
-            try appendVersion(rowID, version: 1, change: .created, incoming: incoming, runID: runID, now: now, db: db)
+            try appendVersion(rowID, version: 1, change: .created, incoming: incoming, previous: nil, runID: runID, now: now, db: db)
             return .created
         }
         let rowID = find.int(0)
@@ -147,6 +147,7 @@ actor SQLiteConnection {
             ).run()
             return .unchanged
         }
+        let previous = find.bytes(4)
         try db.prepared(
             """
             UPDATE locations SET location_id = ?, name = ?, address = ?, city = ?, postal_code = ?, country = ?,
@@ -167,8 +168,8 @@ actor SQLiteConnection {
         try deleteChildren(rowID, db: db)
         try insertChildren(of: location, rowID: rowID, findings: incoming.findings, db: db)
         try appendVersion(
-            rowID, version: version + 1, change: wasRemoved ? .restored : .changed, incoming: incoming, runID: runID,
-            now: now, db: db)
+            rowID, version: version + 1, change: wasRemoved ? .restored : .changed, incoming: incoming,
+            previous: previous, runID: runID, now: now, db: db)
         return .changed
     }
 
@@ -235,18 +236,19 @@ actor SQLiteConnection {
         try db.prepared("DELETE FROM location_finding_counts WHERE location_id = ?").bind(.integer(rowID)).run()
     }
 
+    /// Appends the record of a new version, with the document it replaces.
     private func appendVersion(
-        _ rowID: Int64, version: Int, change: LocationVersion.Change, incoming: IncomingLocation, runID: Int64,
-        now: Timestamp, db: SQLiteDatabase
+        _ rowID: Int64, version: Int, change: LocationVersion.Change, incoming: IncomingLocation, previous: [UInt8]?,
+        runID: Int64, now: Timestamp, db: SQLiteDatabase
     ) throws(StoreError) {
         try db.prepared(
             """
-            INSERT INTO location_versions (location_id, version, recorded_at, run_id, change, content_hash, document)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO location_versions (location_id, version, recorded_at, run_id, change, content_hash,
+                previous_document) VALUES (?, ?, ?, ?, ?, ?, ?)
             """
         ).bind(
             .integer(rowID), .integer(Int64(version)), .integer(now.microseconds), .integer(runID), .text(change.rawValue),
-            .blob(incoming.contentHash), .utf8(incoming.document)
+            .blob(incoming.contentHash), previous.map { .utf8($0) } ?? .null
         ).run()
     }
 
@@ -351,21 +353,24 @@ actor SQLiteConnection {
         return try row.step() ? Self.storedLocation(row) : nil
     }
 
+    /// Each version's document is the one its successor replaced; the last is the current one.
     func history(of key: LocationKey) throws -> [LocationVersion] {
-        let rows = try db().statement(
+        guard let current = try location(key) else { return [] }
+        let rows = try db().prepared(
             """
-            SELECT v.version, v.recorded_at, v.run_id, v.change, v.content_hash, v.document FROM location_versions v
-            JOIN locations l ON l.id = v.location_id
+            SELECT v.version, v.recorded_at, v.run_id, v.change, v.content_hash, v.previous_document
+            FROM location_versions v JOIN locations l ON l.id = v.location_id
             WHERE l.country_code = ? AND l.party_id = ? AND l.location_key = ? ORDER BY v.version
             """
         ).bind(.text(key.countryCode), .text(key.partyID), .text(key.locationID))
         var versions: [LocationVersion] = []
         while try rows.step() {
+            if !versions.isEmpty { versions[versions.count - 1].document = rows.bytes(5) }
             versions.append(
                 LocationVersion(
                     version: Int(rows.int(0)), recordedAt: Timestamp(microseconds: rows.int(1)), runID: rows.optionalInt(2),
                     change: LocationVersion.Change(rawValue: rows.text(3)!) ?? .changed, contentHash: rows.bytes(4),
-                    document: rows.bytes(5)))
+                    document: current.document))
         }
         return versions
     }
