@@ -16,8 +16,11 @@ actor SQLiteConnection {
     init(path: String, label: String) throws {
         executor = QueueExecutor(label: label)
         let database = try SQLiteDatabase(path: path)
+        // 16 KiB pages hold several ~2 KB location rows each (4 KiB pages hold one and waste ~40%);
+        // SQLite applies page_size only to a database that has no content yet.
         try database.execute(
             """
+            PRAGMA page_size = 16384;
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA foreign_keys = ON;
