@@ -44,7 +44,8 @@ let package = Package(
         .testTarget(name: "OCPITests", dependencies: ["OCPI", "RegistryCore", "JSON", "TestFixtures"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "OCPI", "RegistryCore", "TestFixtures"]),
         .testTarget(
-            name: "AccessPointTests", dependencies: ["AccessPoint", "Storage", "OCPI", "RegistryCore", "JSON", "Hashing", "TestFixtures"]),
+            name: "AccessPointTests",
+            dependencies: ["AccessPoint", "Storage", "OCPI", "RegistryCore", "JSON", "Hashing", "TestFixtures"]),
         .testTarget(name: "chargeregTests", dependencies: ["chargereg", "TestFixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,7 +11,8 @@ public enum MigrationFiles {
     /// The migrations of a backend folder (`sqlite` or `postgres`), in order.
     public static func files(for backend: String) throws -> [File] {
         guard let folder = Bundle.module.url(forResource: backend, withExtension: nil) else { return [] }
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
+            .sorted()
         return try names.map { name in
             File(name: name, sql: try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8))
         }

@@ -13,7 +13,8 @@ public enum SchemaFiles {
 
     /// The bytes of `json/<name>.schema.json`, or nil if there is no such schema.
     public static func schema(named name: String) -> Data? {
-        guard names.contains(name), let url = Bundle.module.url(forResource: "json/\(name).schema", withExtension: "json")
+        guard names.contains(name),
+            let url = Bundle.module.url(forResource: "json/\(name).schema", withExtension: "json")
         else { return nil }
         return try? Data(contentsOf: url)
     }

@@ -9,7 +9,8 @@ public enum RegistryDatabase {
     public static func open(_ database: String, migrate: Bool = true) async throws -> any Store {
         if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") || database.contains("host=") {
             throw StoreError.configuration(
-                "'\(RegistryDatabase.redacted(database))' names a PostgreSQL database; this build stores in SQLite files only")
+                "'\(RegistryDatabase.redacted(database))' names a PostgreSQL database; this build stores in SQLite files only"
+            )
         }
         let store = try SQLiteStore(path: database)
         if migrate { _ = try await store.migrate() }
@@ -18,7 +19,8 @@ public enum RegistryDatabase {
 
     /// A database value fit to print: any password is replaced.
     public static func redacted(_ database: String) -> String {
-        guard let scheme = database.range(of: "://"), let at = database.range(of: "@", range: scheme.upperBound..<database.endIndex),
+        guard let scheme = database.range(of: "://"),
+            let at = database.range(of: "@", range: scheme.upperBound..<database.endIndex),
             let colon = database.range(of: ":", range: scheme.upperBound..<at.lowerBound)
         else { return database }
         return String(database[..<colon.upperBound]) + "***" + String(database[at.lowerBound...])

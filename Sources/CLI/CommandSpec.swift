@@ -7,7 +7,8 @@ public struct CommandSpec: Sendable {
     public var discussion: String?
 
     public init(
-        name: String, abstract: String, arguments: [ArgumentSpec] = [], options: [OptionSpec] = [], discussion: String? = nil
+        name: String, abstract: String, arguments: [ArgumentSpec] = [], options: [OptionSpec] = [],
+        discussion: String? = nil
     ) {
         self.name = name
         self.abstract = abstract

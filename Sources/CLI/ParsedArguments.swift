@@ -36,7 +36,9 @@ public struct ParsedArguments: Sendable, Equatable {
                 throw UsageError(command: spec.name, message: "unknown option '\(name)'")
             }
             if option.isFlag {
-                guard parts.count == 1 else { throw UsageError(command: spec.name, message: "'\(name)' takes no value") }
+                guard parts.count == 1 else {
+                    throw UsageError(command: spec.name, message: "'\(name)' takes no value")
+                }
                 parsed.flags.insert(name)
                 continue
             }
@@ -53,7 +55,8 @@ public struct ParsedArguments: Sendable, Equatable {
             if let allowed = option.allowed, !allowed.contains(value) {
                 throw UsageError(
                     command: spec.name,
-                    message: "'\(value)' is not a valid value for '\(name)'; allowed: \(allowed.joined(separator: ", "))")
+                    message:
+                        "'\(value)' is not a valid value for '\(name)'; allowed: \(allowed.joined(separator: ", "))")
             }
             parsed.values[name] = value
         }
@@ -63,7 +66,8 @@ public struct ParsedArguments: Sendable, Equatable {
             throw UsageError(command: spec.name, message: "missing argument \(required[parsed.positionals.count].name)")
         }
         if !(spec.arguments.last?.repeating ?? false), parsed.positionals.count > spec.arguments.count {
-            throw UsageError(command: spec.name, message: "unexpected argument '\(parsed.positionals[spec.arguments.count])'")
+            throw UsageError(
+                command: spec.name, message: "unexpected argument '\(parsed.positionals[spec.arguments.count])'")
         }
         return parsed
     }

@@ -13,13 +13,15 @@ enum Program {
     static let usageExitCode: Int32 = 64
 
     static func run(_ arguments: [String]) async -> Int32 {
-        guard let first = arguments.first, first != "--help", first != "-h", first != "help" || arguments.count > 1 else {
+        guard let first = arguments.first, first != "--help", first != "-h", first != "help" || arguments.count > 1
+        else {
             Output.out(help)
             return arguments.isEmpty ? usageExitCode : 0
         }
         let commandName = first == "help" ? arguments[1] : first
         guard let command = commands.first(where: { $0.spec.name == commandName }) else {
-            Output.err("\(name): error: unknown command '\(commandName)'\nRun '\(name) --help' for the list of commands.\n")
+            Output.err(
+                "\(name): error: unknown command '\(commandName)'\nRun '\(name) --help' for the list of commands.\n")
             return usageExitCode
         }
         if first == "help" {
@@ -34,7 +36,8 @@ enum Program {
             }
             return try await command.run(parsed)
         } catch let error as UsageError {
-            Output.err("\(name) \(error.command): error: \(error.message)\nRun '\(name) \(error.command) --help' for usage.\n")
+            Output.err(
+                "\(name) \(error.command): error: \(error.message)\nRun '\(name) \(error.command) --help' for usage.\n")
             return usageExitCode
         } catch {
             Output.err("\(name) \(commandName): error: \(error)\n")

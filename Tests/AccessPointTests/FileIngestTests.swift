@@ -33,7 +33,9 @@ struct FileIngestTests {
     static func snapshot(_ store: any Store) async throws -> [String: String] {
         let rows = Rows()
         try await store.forEachLocation(LocationQuery(publishedOnly: false, includeRemoved: true)) { stored in
-            rows.add(stored.key.description, "\(stored.changedAt) v\(stored.version) " + String(decoding: stored.document, as: UTF8.self))
+            rows.add(
+                stored.key.description,
+                "\(stored.changedAt) v\(stored.version) " + String(decoding: stored.document, as: UTF8.self))
         }
         return rows.all
     }
@@ -80,7 +82,8 @@ struct FileIngestTests {
         let before = try await Self.snapshot(store)
         // The otopriz feed with one connector changed (so partial storage would show) and cut short.
         var bytes = try Data(contentsOf: Fixtures.url("ocpi-feeds/ocpi_2_2_locations-otopriz.json"))
-        let text = String(decoding: bytes, as: UTF8.self).replacing("\"max_voltage\": 230", with: "\"max_voltage\": 231")
+        let text = String(decoding: bytes, as: UTF8.self).replacing(
+            "\"max_voltage\": 230", with: "\"max_voltage\": 231")
         bytes = Data(text.utf8.prefix(text.utf8.count * 2 / 3))
         let garbled = Fixtures.temporaryDirectory().appendingPathComponent("otopriz-truncated.json")
         try bytes.write(to: garbled)
@@ -109,11 +112,14 @@ struct FileIngestTests {
     @Test func everyLocationSurvivesExportAndReingest() async throws {
         let inputs: [(url: URL, party: String?, version: OCPIVersion?)] =
             Fixtures.feeds().map { ($0.url, $0.party, nil) }
-            + Fixtures.specLocationExamples().map { ($0.url, $0.version == "2.1.1" ? "BE*BEC" : nil, OCPIVersion(text: $0.version)) }
+            + Fixtures.specLocationExamples().map {
+                ($0.url, $0.version == "2.1.1" ? "BE*BEC" : nil, OCPIVersion(text: $0.version))
+            }
         for input in inputs {
             let first = try await Self.makeStore()
             let party = try input.party.map { try PartyCode(parsing: $0) }
-            let report = try await FileIngest(store: first).ingest(path: input.url.path, party: party, version: input.version)
+            let report = try await FileIngest(store: first).ingest(
+                path: input.url.path, party: party, version: input.version)
             let exported = Fixtures.temporaryDirectory().appendingPathComponent("export.json")
             let fd = open(exported.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             _ = try await LocationExport(
@@ -132,7 +138,8 @@ struct FileIngestTests {
     static func models(_ store: any Store) async throws -> [String: String] {
         let rows = Rows()
         try await store.forEachLocation(LocationQuery(publishedOnly: false)) { stored in
-            let location = try LocationDecoder(version: .v2_3_0).decode(JSONParser.parse(stored.document)).get().location
+            let location = try LocationDecoder(version: .v2_3_0).decode(JSONParser.parse(stored.document)).get()
+                .location
             rows.add(stored.key.description, "\(location)")
         }
         return rows.all

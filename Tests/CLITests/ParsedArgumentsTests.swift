@@ -12,7 +12,8 @@ import Testing
         ])
 
     @Test func parsesValuesFlagsAndPositionals() throws {
-        let parsed = try ParsedArguments.parse(["a.json", "--party", "CL*ABC", "--format=csv", "--verbose", "--", "-b"], spec: spec)
+        let parsed = try ParsedArguments.parse(
+            ["a.json", "--party", "CL*ABC", "--format=csv", "--verbose", "--", "-b"], spec: spec)
         #expect(parsed.positionals == ["a.json", "-b"])
         #expect(parsed.value("--party") == "CL*ABC")
         #expect(parsed.value("--format") == "csv")
@@ -25,7 +26,9 @@ import Testing
         ([], "missing argument FILE"), (["a", "--verbose=1"], "'--verbose' takes no value"),
     ])
     func reportsWhatIsWrong(arguments: [String], message: String) {
-        #expect(throws: UsageError(command: "ingest", message: message)) { try ParsedArguments.parse(arguments, spec: spec) }
+        #expect(throws: UsageError(command: "ingest", message: message)) {
+            try ParsedArguments.parse(arguments, spec: spec)
+        }
     }
 
     @Test func helpListsEverything() {

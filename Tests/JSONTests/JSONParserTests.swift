@@ -4,11 +4,15 @@ import Testing
 
 @Suite struct JSONParserTests {
     @Test func parsesAllValueKinds() throws {
-        let value = try JSONParser.parse(Array(#"{"a":[1,-2.5e3,true,false,null,"x\"\u00e9\ud83d\ude00"],"b":{}}"#.utf8))
-        #expect(value["a"] == .array([
-            .number(JSONNumber(text: "1")), .number(JSONNumber(text: "-2.5e3")), .bool(true), .bool(false), .null,
-            .string("x\"é😀"),
-        ]))
+        let value = try JSONParser.parse(
+            Array(#"{"a":[1,-2.5e3,true,false,null,"x\"\u00e9\ud83d\ude00"],"b":{}}"#.utf8))
+        #expect(
+            value["a"]
+                == .array([
+                    .number(JSONNumber(text: "1")), .number(JSONNumber(text: "-2.5e3")), .bool(true), .bool(false),
+                    .null,
+                    .string("x\"é😀"),
+                ]))
         #expect(value["b"] == .object(JSONObject()))
     }
 

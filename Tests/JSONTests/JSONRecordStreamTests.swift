@@ -20,9 +20,13 @@ import Testing
     @Test func readsABareArrayAndASingleObject() throws {
         #expect(try records(#" [ {"id":"1"} , {"id":"2"} ] "#).records.count == 2)
         let single = try records(#"{"id":"1","name":"x"}"#)
-        #expect(single.records == [.object(JSONObject([
-            JSONMember(key: "id", value: .string("1")), JSONMember(key: "name", value: .string("x")),
-        ]))])
+        #expect(
+            single.records == [
+                .object(
+                    JSONObject([
+                        JSONMember(key: "id", value: .string("1")), JSONMember(key: "name", value: .string("x")),
+                    ]))
+            ])
         #expect(single.stream.shape == .object)
     }
 
@@ -40,9 +44,11 @@ import Testing
 
     @Test func streamsAFileInSmallChunks() throws {
         let path = "/tmp/json-stream-\(UInt64.random(in: 0...UInt64.max)).json"
-        let text = "[" + (0..<500).map { #"{"id":"\#($0)","s":"\#(String(repeating: "é", count: $0 % 40))"}"# }
+        let text =
+            "["
+            + (0..<500).map { #"{"id":"\#($0)","s":"\#(String(repeating: "é", count: $0 % 40))"}"# }
             .joined(separator: ",\n") + "]"
-        try Array(text.utf8).withUnsafeBytes { raw in
+        Array(text.utf8).withUnsafeBytes { raw in
             let file = fopen(path, "w")!
             fwrite(raw.baseAddress, 1, raw.count, file)
             fclose(file)

@@ -45,7 +45,8 @@ struct LocationCodecFixtureTests {
 
     /// Encodes and decodes again. 2.1.1 carries no owner fields, so its re-reading declares the owner.
     static func roundTrip(_ location: Location, version: OCPIVersion, party: PartyCode?) -> Location? {
-        let party = version == .v2_1_1 ? try! PartyCode(countryCode: location.countryCode, partyID: location.partyID) : party
+        let party =
+            version == .v2_1_1 ? try! PartyCode(countryCode: location.countryCode, partyID: location.partyID) : party
         let bytes = LocationEncoder(version: version).encode(location)
         let value = try! JSONParser.parse(bytes)
         return try? LocationDecoder(version: version, declaredParty: party).decode(value).get().location
@@ -54,7 +55,8 @@ struct LocationCodecFixtureTests {
     @Test(arguments: Fixtures.specLocationExamples().map(\.url))
     func specExampleSurvivesRoundTrips(url: URL) throws {
         let folder = url.deletingLastPathComponent().lastPathComponent
-        let decoded = try Self.decodeFile(url, version: OCPIVersion(text: folder), party: folder == "2.1.1" ? "BE*BEC" : nil)
+        let decoded = try Self.decodeFile(
+            url, version: OCPIVersion(text: folder), party: folder == "2.1.1" ? "BE*BEC" : nil)
         #expect(decoded.refusals.isEmpty)
         #expect(decoded.locations.count == 1)
         for item in decoded.locations {
@@ -64,7 +66,8 @@ struct LocationCodecFixtureTests {
     }
 
     @Test func cleanSpecExamplesHaveNoFindings() throws {
-        for (version, url) in Fixtures.specLocationExamples() where version != "2.1.1" && !url.lastPathComponent.contains("erratum") {
+        for (version, url) in Fixtures.specLocationExamples()
+        where version != "2.1.1" && !url.lastPathComponent.contains("erratum") {
             let decoded = try Self.decodeFile(url, version: OCPIVersion(text: version))
             #expect(decoded.locations.first?.findings == [], "\(version)/\(url.lastPathComponent)")
         }
@@ -89,7 +92,9 @@ struct LocationCodecFixtureTests {
     }
 
     @Test func feedsHoldTheExpectedNumberOfLocations() throws {
-        let total = try Fixtures.feeds().reduce(0) { $0 + (try Self.decodeFile($1.url, party: $1.party).locations.count) }
+        let total = try Fixtures.feeds().reduce(0) {
+            $0 + (try Self.decodeFile($1.url, party: $1.party).locations.count)
+        }
         #expect(total == 1660)
     }
 

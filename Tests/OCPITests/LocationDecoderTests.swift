@@ -71,7 +71,8 @@ import Testing
     }
 
     @Test func fieldsOfAnotherVersionAreMappedAndFlagged() throws {
-        let text = Self.minimal.replacing(#""max_voltage":230,"max_amperage":32"#, with: #""voltage":230,"amperage":32"#)
+        let text = Self.minimal.replacing(
+            #""max_voltage":230,"max_amperage":32"#, with: #""voltage":230,"amperage":32"#)
         let decoded = try decode(text)
         #expect(decoded.location.evses[0].connectors[0].maxVoltage == 230)
         #expect(decoded.findings.map(\.code) == [.fieldOfOtherVersion, .fieldOfOtherVersion])
@@ -130,11 +131,13 @@ import Testing
     @Test func registryTimestampsReplaceTheOperatorsOnExport() throws {
         let decoded = try decode(Self.minimal)
         let changedAt = Timestamp.parse("2026-02-01T00:00:00.5Z")!.timestamp
-        let out = String(decoding: LocationEncoder(version: .v2_2_1, timestamps: .registry(changedAt: changedAt))
-            .encode(decoded.location), as: UTF8.self)
+        let out = String(
+            decoding: LocationEncoder(version: .v2_2_1, timestamps: .registry(changedAt: changedAt))
+                .encode(decoded.location), as: UTF8.self)
         #expect(out.hasSuffix(#""last_updated":"2026-02-01T00:00:00.5Z"}"#))
         #expect(out.contains(#""last_updated":"2026-01-05T10:00:00Z""#))
-        let hashed = String(decoding: LocationEncoder(version: .v2_3_0, timestamps: .omitted).encode(decoded.location), as: UTF8.self)
+        let hashed = String(
+            decoding: LocationEncoder(version: .v2_3_0, timestamps: .omitted).encode(decoded.location), as: UTF8.self)
         #expect(!hashed.contains("last_updated"))
     }
 }
@@ -150,7 +153,9 @@ import Testing
         #expect(try #require(Timestamp.parse(text)).timestamp.description == formatted)
     }
 
-    @Test(arguments: ["yesterday", "2015-13-01T00:00:00Z", "2015-02-30T00:00:00Z", "2015-06-29T20:39:09.Z", "2015-06-29"])
+    @Test(arguments: [
+        "yesterday", "2015-13-01T00:00:00Z", "2015-02-30T00:00:00Z", "2015-06-29T20:39:09.Z", "2015-06-29",
+    ])
     func refusesWhatIsNotADateTime(text: String) {
         #expect(Timestamp.parse(text) == nil)
     }
@@ -158,10 +163,13 @@ import Testing
 
 @Suite struct DuplicateMemberTests {
     @Test func theFirstOfTwoMembersIsUsedAndTheSecondFlagged() throws {
-        let text = LocationDecoderTests.minimal.replacing(#""city":"Santiago","#, with: #""city":"Santiago","city":"Valparaíso","#)
+        let text = LocationDecoderTests.minimal.replacing(
+            #""city":"Santiago","#, with: #""city":"Santiago","city":"Valparaíso","#)
         let decoded = try LocationDecoder(version: .v2_2_1).decode(JSONParser.parse(Array(text.utf8))).get()
         #expect(decoded.location.city == "Santiago")
-        #expect(decoded.findings == [Finding(.duplicateField, "city", "field 'city' appears again; the first one was used")])
+        #expect(
+            decoded.findings == [Finding(.duplicateField, "city", "field 'city' appears again; the first one was used")]
+        )
         #expect(decoded.location.extensions.isEmpty)
     }
 }

@@ -11,7 +11,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("CL*AB", PartyCodeError.badPartyID("CL*AB")), ("CL*ABCD", .badLength("CL*ABCD")), ("C1ABC", .badCountryCode("C1ABC")),
+        ("CL*AB", PartyCodeError.badPartyID("CL*AB")), ("CL*ABCD", .badLength("CL*ABCD")),
+        ("C1ABC", .badCountryCode("C1ABC")),
         ("CLA-C", .badPartyID("CLA-C")), ("XXABC", .unknownCountry("XX")), ("CL**ABC", .badLength("CL**ABC")),
     ])
     func refusesWithAReason(text: String, error: PartyCodeError) {

@@ -8,7 +8,8 @@ import Testing
 /// The store contract, on a fresh SQLite file per test (PostgreSQL joins with its backend).
 @Suite struct StoreContractTests {
     static func makeStore(clock: RegistryClock = .system) async throws -> SQLiteStore {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite")
+            .path
         let store = try SQLiteStore(path: path, clock: clock)
         _ = try await store.migrate()
         return store
@@ -26,7 +27,8 @@ import Testing
         evse.connectors = [connector]
         location.evses = [evse]
         let document = Array(#"{"id":"\#(id)","power":\#(power)}"#.utf8)
-        return IncomingLocation(location: location, findings: [], document: document, contentHash: SHA256.hash(document))
+        return IncomingLocation(
+            location: location, findings: [], document: document, contentHash: SHA256.hash(document))
     }
 
     @Test func migrationsAreRecordedAndIdempotent() async throws {
@@ -43,7 +45,8 @@ import Testing
     }
 
     @Test func ingestingWithoutASchemaSaysToMigrate() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bare-\(UUID().uuidString).sqlite").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bare-\(UUID().uuidString).sqlite")
+            .path
         let store = try SQLiteStore(path: path)
         await #expect(throws: StoreError.migration("the database has no schema yet; run 'chargereg migrate' first")) {
             _ = try await store.beginIngest(IngestRunStart(kind: .file, source: "x"))
@@ -56,10 +59,14 @@ import Testing
         let first = try await store.beginIngest(IngestRunStart(kind: .file, source: "a.json"))
         #expect(try await first.apply([Self.incoming(id: "L1"), Self.incoming(id: "L2")]) == [.created, .created])
         _ = try await first.finish(IngestRunSummary())
-        let created = try #require(try await store.location(LocationKey(countryCode: "cl", partyID: "abc", locationID: "l1")))
+        let created = try #require(
+            try await store.location(LocationKey(countryCode: "cl", partyID: "abc", locationID: "l1")))
 
         let second = try await store.beginIngest(IngestRunStart(kind: .file, source: "b.json"))
-        #expect(try await second.apply([Self.incoming(id: "L1"), Self.incoming(id: "L2", power: 50000)]) == [.unchanged, .changed])
+        #expect(
+            try await second.apply([Self.incoming(id: "L1"), Self.incoming(id: "L2", power: 50000)]) == [
+                .unchanged, .changed,
+            ])
         _ = try await second.finish(IngestRunSummary())
 
         let unchanged = try #require(try await store.location(created.key))
@@ -113,7 +120,11 @@ import Testing
 /// A clock that advances one second per reading.
 final class Ticks: Sendable {
     private let counter = Mutex(Int64(1_700_000_000))
-    func next() -> Timestamp { counter.withLock { $0 += 1; return Timestamp(seconds: $0) } }
+    func next() -> Timestamp {
+        counter.withLock {
+            $0 += 1; return Timestamp(seconds: $0)
+        }
+    }
 }
 
 final class Seen: Sendable {
@@ -133,9 +144,10 @@ import Synchronization
             _ = try await session.finish(IngestRunSummary())
         }
         let history = try await store.history(of: LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L1"))
-        #expect(history.map { String(decoding: $0.document, as: UTF8.self) } == [
-            #"{"id":"L1","power":11000}"#, #"{"id":"L1","power":22000}"#, #"{"id":"L1","power":50000}"#,
-        ])
+        #expect(
+            history.map { String(decoding: $0.document, as: UTF8.self) } == [
+                #"{"id":"L1","power":11000}"#, #"{"id":"L1","power":22000}"#, #"{"id":"L1","power":50000}"#,
+            ])
         #expect(history.map(\.runID) == [1, 2, 3])
     }
 }

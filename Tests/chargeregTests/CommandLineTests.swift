@@ -15,7 +15,8 @@ import Testing
         let testBundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [testBundleDirectory, Fixtures.packageRoot.appendingPathComponent(".build/debug")]
         return candidates.map { $0.appendingPathComponent("chargereg") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1].appendingPathComponent("chargereg")
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? candidates[1].appendingPathComponent("chargereg")
     }()
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
@@ -68,7 +69,9 @@ import Testing
     @Test func migrateIsIdempotent() throws {
         let database = Self.database()
         #expect(try Self.run(["migrate", "--database", database]).stdout == "applied    0001_registry.sql\n")
-        #expect(try Self.run(["migrate"], environment: ["CHARGEREG_DATABASE": database]).stdout == "up to date 0001_registry.sql\n")
+        #expect(
+            try Self.run(["migrate"], environment: ["CHARGEREG_DATABASE": database]).stdout
+                == "up to date 0001_registry.sql\n")
     }
 
     @Test(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
@@ -96,7 +99,8 @@ import Testing
     func aGarbledFileFailsWithItsPositionAndExit1() throws {
         let database = Self.database()
         let garbled = Fixtures.temporaryDirectory().appendingPathComponent("garbled.json")
-        try Data(#"{"data": [{"id": "1", "country_code": "CL", "party_id": "ABC"}, {"id": "2" "x"}]}"#.utf8).write(to: garbled)
+        try Data(#"{"data": [{"id": "1", "country_code": "CL", "party_id": "ABC"}, {"id": "2" "x"}]}"#.utf8).write(
+            to: garbled)
         let result = try Self.run(["ingest", "--database", database, garbled.path])
         #expect(result.status == 1)
         #expect(
@@ -118,7 +122,10 @@ import Testing
         #expect(location["type"] as? String == "ON_STREET" && location["country_code"] == nil)
         let file = Fixtures.temporaryDirectory().appendingPathComponent("out.json").path
         let toFile = try Self.run(["export", "--database", database, "--out", file, "--timestamps", "operator"])
-        #expect(toFile.stderr == "wrote 1 locations (\(try Data(contentsOf: URL(fileURLWithPath: file)).count) bytes) of OCPI 2.2.1 to \(file)\n")
+        #expect(
+            toFile.stderr
+                == "wrote 1 locations (\(try Data(contentsOf: URL(fileURLWithPath: file)).count) bytes) of OCPI 2.2.1 to \(file)\n"
+        )
         #expect(try String(contentsOfFile: file, encoding: .utf8).contains(#""last_updated":"2015-06-29T20:39:09Z""#))
     }
 

@@ -24,7 +24,10 @@ public struct LocationExport: Sendable {
     public var timestamps: Timestamps
     public var query: LocationQuery
 
-    public init(store: any Store, version: OCPIVersion, timestamps: Timestamps = .registry, query: LocationQuery = LocationQuery()) {
+    public init(
+        store: any Store, version: OCPIVersion, timestamps: Timestamps = .registry,
+        query: LocationQuery = LocationQuery()
+    ) {
         self.store = store
         self.version = version
         self.timestamps = timestamps
@@ -38,7 +41,9 @@ public struct LocationExport: Sendable {
         let timestamps = timestamps
         sink.append(UInt8(ascii: "["))
         try await store.forEachLocation(query) { stored in
-            guard case .success(let decoded) = LocationDecoder(version: .v2_3_0).decode(try JSONParser.parse(stored.document))
+            guard
+                case .success(let decoded) = LocationDecoder(version: .v2_3_0).decode(
+                    try JSONParser.parse(stored.document))
             else { throw StoreError.query("stored document of \(stored.key) cannot be read back") }
             let encoder = LocationEncoder(
                 version: version,
@@ -86,7 +91,8 @@ final class ExportSink: Sendable {
         try buffer.withLock { buffer in
             var offset = 0
             while offset < buffer.bytes.count {
-                let count = buffer.bytes[offset...].withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress, raw.count) }
+                let count = buffer.bytes[offset...].withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress, raw.count)
+                }
                 if count < 0 {
                     if errno == EINTR { continue }
                     throw StoreError.query("cannot write the export: \(String(cString: strerror(errno)))")

@@ -50,7 +50,9 @@ public struct FileIngest: Sendable {
         var applying: Task<[IngestOutcome], any Error>?
         do {
             while let record = try stream.next() {
-                if stream.hadByteOrderMark && state.summary.read == 0 { state.summary.findingsByCode[.byteOrderMark] = 1 }
+                if stream.hadByteOrderMark && state.summary.read == 0 {
+                    state.summary.findingsByCode[.byteOrderMark] = 1
+                }
                 state.take(record, offset: stream.recordOffset, maximumDeferred: maximumDeferred)
                 if state.batch.count >= batchSize { try await flush(&state, session, &applying) }
             }
@@ -152,7 +154,8 @@ public struct FileIngest: Sendable {
 
         private mutating func refuse(_ refusal: LocationRefusal, position: Int, offset: Int) {
             summary.refused += 1
-            let item = IngestRefusal(position: position, byteOffset: offset, locationID: refusal.locationID, reason: refusal.reason)
+            let item = IngestRefusal(
+                position: position, byteOffset: offset, locationID: refusal.locationID, reason: refusal.reason)
             if refusals.count < 1000 { refusals.append(item) }
             newRefusals.append(item)
         }

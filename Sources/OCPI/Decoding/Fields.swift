@@ -49,7 +49,8 @@ struct Fields {
         if let since = catalogue?[found.key], !FieldCatalogue.isDefined(since, in: version) {
             log.add(
                 .fieldOfOtherVersion, childPath(found.key),
-                "'\(found.key)' is not a field of OCPI \(version.rawValue)" + (found.key == key ? "" : "; read as '\(key)'"))
+                "'\(found.key)' is not a field of OCPI \(version.rawValue)"
+                    + (found.key == key ? "" : "; read as '\(key)'"))
         }
         if found.value.isNull {
             if required {
@@ -85,9 +86,12 @@ struct Fields {
         for index in object.members.indices where !consumed[index] {
             let member = object.members[index]
             if isDuplicate(index) {
-                log.add(.duplicateField, childPath(member.key), "field '\(member.key)' appears again; the first one was used")
+                log.add(
+                    .duplicateField, childPath(member.key),
+                    "field '\(member.key)' appears again; the first one was used")
             } else {
-                log.add(.unknownField, childPath(member.key), "field '\(member.key)' is not defined by OCPI; kept as sent")
+                log.add(
+                    .unknownField, childPath(member.key), "field '\(member.key)' is not defined by OCPI; kept as sent")
                 unknown.append(member)
             }
         }
@@ -239,11 +243,15 @@ struct Fields {
             switch element {
             case .string(let string):
                 if let maxLength, string.utf8.count > maxLength, string.unicodeScalars.count > maxLength {
-                    log.add(.tooLong, "\(path)[\(index)]", "\(string.unicodeScalars.count) characters, OCPI allows \(maxLength)")
+                    log.add(
+                        .tooLong, "\(path)[\(index)]",
+                        "\(string.unicodeScalars.count) characters, OCPI allows \(maxLength)")
                 }
                 return string
             case .number(let number):
-                log.add(.wrongType, "\(path)[\(index)]", "expected a string, found the number \(number.text); used its text")
+                log.add(
+                    .wrongType, "\(path)[\(index)]", "expected a string, found the number \(number.text); used its text"
+                )
                 return number.text
             default:
                 log.add(.invalidValue, "\(path)[\(index)]", "expected a string, found \(describe(element)); ignored")
@@ -299,13 +307,16 @@ struct Fields {
     func flagUnknownMembers() {
         for (index, member) in object.members.enumerated() where !consumed[index] {
             if isDuplicate(index) {
-                log.add(.duplicateField, childPath(member.key), "field '\(member.key)' appears again; the first one was used")
+                log.add(
+                    .duplicateField, childPath(member.key),
+                    "field '\(member.key)' appears again; the first one was used")
                 continue
             }
             var writer = JSONWriter(capacity: 64)
             writer.value(member.value)
             let text = String(decoding: writer.bytes.prefix(80), as: UTF8.self)
-            log.add(.unknownField, childPath(member.key), "field '\(member.key)' is not defined by OCPI; dropped: \(text)")
+            log.add(
+                .unknownField, childPath(member.key), "field '\(member.key)' is not defined by OCPI; dropped: \(text)")
         }
     }
 

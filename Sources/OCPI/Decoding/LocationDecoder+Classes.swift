@@ -61,7 +61,9 @@ extension LocationDecoder {
     func decodeEnergyMix(_ fields: inout Fields) -> EnergyMix {
         var mix = EnergyMix(isGreenEnergy: fields.bool("is_green_energy", required: true))
         mix.energySources = fields.objects("energy_sources") { source in
-            EnergySource(source: source.enumeration("source", required: true), percentage: source.number("percentage", required: true))
+            EnergySource(
+                source: source.enumeration("source", required: true),
+                percentage: source.number("percentage", required: true))
         }
         mix.environImpact = fields.objects("environ_impact", catalogue: FieldCatalogue.environmentalImpact) { impact in
             let key = version.is211 ? "source" : "category"

@@ -11,7 +11,9 @@ extension LocationDecoder {
                 periodEnd: schedule.timestamp("period_end"), status: schedule.enumeration("status", required: true))
         }
         evse.capabilities = fields.enumerations("capabilities")
-        evse.connectors = fields.objects("connectors", required: true, catalogue: FieldCatalogue.connector, keepUnknown: true) {
+        evse.connectors = fields.objects(
+            "connectors", required: true, catalogue: FieldCatalogue.connector, keepUnknown: true
+        ) {
             decodeConnector(&$0)
         }
         evse.floorLevel = fields.string("floor_level", maxLength: 4)

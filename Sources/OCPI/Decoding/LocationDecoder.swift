@@ -42,7 +42,9 @@ public struct LocationDecoder: Sendable {
     /// Decodes one record. `feedOperators` are the operator codes that other records of the same
     /// feed carry in their EVSE IDs; they resolve a record that names no party and has no EVSE ID
     /// of its own (see `LocationRefusal.awaitsFeedOperators`).
-    public func decode(_ record: JSONValue, feedOperators: Set<PartyCode> = []) -> Result<DecodedLocation, LocationRefusal> {
+    public func decode(_ record: JSONValue, feedOperators: Set<PartyCode> = []) -> Result<
+        DecodedLocation, LocationRefusal
+    > {
         guard case .object(let object) = record else {
             return .failure(LocationRefusal(locationID: nil, reason: "the record is \(record.typeName), not an object"))
         }

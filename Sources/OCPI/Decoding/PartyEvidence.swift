@@ -26,16 +26,23 @@ struct PartyEvidence {
         }
         if let declared {
             if let country, country.uppercased() != declared.countryCode {
-                log.add(.partyMismatch, "country_code", "the record says \(country) but the ingest is declared for \(declared)")
+                log.add(
+                    .partyMismatch, "country_code",
+                    "the record says \(country) but the ingest is declared for \(declared)")
             }
-            log.add(.partyFromIngest, country == nil ? "country_code" : "party_id", "taken from the declared party \(declared)")
+            log.add(
+                .partyFromIngest, country == nil ? "country_code" : "party_id",
+                "taken from the declared party \(declared)")
             return .success((declared.countryCode, declared.partyID))
         }
         // The record's own EVSE IDs: those of its country if it names one (or stands in one).
         let wantedCountry = country?.uppercased() ?? locationCountry
         let ownCandidates = evseOperators.filter { wantedCountry == nil || $0.countryCode == wantedCountry }
         if let inferred = ownCandidates.first ?? (country == nil ? evseOperators.first : nil) {
-            let others = evseOperators.count > 1 ? " (its EVSE IDs also name \(evseOperators.filter { $0 != inferred }.map(\.description).joined(separator: ", ")))" : ""
+            let others =
+                evseOperators.count > 1
+                ? " (its EVSE IDs also name \(evseOperators.filter { $0 != inferred }.map(\.description).joined(separator: ", ")))"
+                : ""
             log.add(.partyInferred, "party_id", "taken from the operator prefix \(inferred) of its EVSE IDs\(others)")
             return .success((country ?? inferred.countryCode, inferred.partyID))
         }
@@ -52,6 +59,7 @@ struct PartyEvidence {
             ? "no country_code/party_id in the record, none declared, and none can be inferred from EVSE IDs"
             : "no party_id in the record, none declared, and its EVSE IDs name another country's operators"
         return .failure(
-            LocationRefusal(locationID: nil, reason: reason, awaitsFeedOperators: evseOperators.isEmpty && feedOperators.isEmpty))
+            LocationRefusal(
+                locationID: nil, reason: reason, awaitsFeedOperators: evseOperators.isEmpty && feedOperators.isEmpty))
     }
 }

@@ -66,7 +66,9 @@ public struct LocationEncoder: Sendable {
             w.key("coordinates")
             writeGeoLocation(coordinates.latitude, coordinates.longitude, nil, &w)
         }
-        list("related_locations", location.relatedLocations, &w) { writeGeoLocation($0.latitude, $0.longitude, $0.name, &$1) }
+        list("related_locations", location.relatedLocations, &w) {
+            writeGeoLocation($0.latitude, $0.longitude, $0.name, &$1)
+        }
         if !v211 { w.member("parking_type", location.parkingType?.rawValue) }
         w.key("evses")
         w.beginArray()
@@ -155,7 +157,8 @@ public struct LocationEncoder: Sendable {
 
     // MARK: - Classes
 
-    private func writeGeoLocation(_ latitude: String, _ longitude: String, _ name: DisplayText?, _ w: inout JSONWriter) {
+    private func writeGeoLocation(_ latitude: String, _ longitude: String, _ name: DisplayText?, _ w: inout JSONWriter)
+    {
         w.beginObject()
         w.member("latitude", latitude)
         w.member("longitude", longitude)

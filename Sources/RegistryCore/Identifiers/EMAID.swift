@@ -44,7 +44,10 @@ public struct EMAID: Sendable, Hashable, CustomStringConvertible {
         let bytes = text.utf8.map(IdentifierSyntax.upper)
         guard bytes.count == 14, bytes.allSatisfy(IdentifierSyntax.isAlphanumeric) else { return nil }
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
-        let codes = [0, 16, 32, 4, 20, 36, 8, 24, 40, 2, 18, 34, 6, 22, 38, 10, 26, 42, 1, 17, 33, 5, 21, 37, 9, 25, 41, 3, 19, 35, 7, 23, 39, 11, 27, 43]
+        let codes = [
+            0, 16, 32, 4, 20, 36, 8, 24, 40, 2, 18, 34, 6, 22, 38, 10, 26, 42, 1, 17, 33, 5, 21, 37, 9, 25, 41, 3, 19,
+            35, 7, 23, 39, 11, 27, 43,
+        ]
         // Powers of P1 = [[0,1],[1,1]] mod 2 and P2 = [[0,1],[1,2]] mod 3, as (a, b, c, d).
         var p1 = (0, 1, 1, 1)
         var p2 = (0, 1, 1, 2)
@@ -52,8 +55,14 @@ public struct EMAID: Sendable, Hashable, CustomStringConvertible {
         var t2 = (0, 0)
         for (position, byte) in bytes.enumerated() {
             if position > 0 {
-                p1 = ((p1.0 * 0 + p1.1 * 1) % 2, (p1.0 * 1 + p1.1 * 1) % 2, (p1.2 * 0 + p1.3 * 1) % 2, (p1.2 * 1 + p1.3 * 1) % 2)
-                p2 = ((p2.0 * 0 + p2.1 * 1) % 3, (p2.0 * 1 + p2.1 * 2) % 3, (p2.2 * 0 + p2.3 * 1) % 3, (p2.2 * 1 + p2.3 * 2) % 3)
+                p1 = (
+                    (p1.0 * 0 + p1.1 * 1) % 2, (p1.0 * 1 + p1.1 * 1) % 2, (p1.2 * 0 + p1.3 * 1) % 2,
+                    (p1.2 * 1 + p1.3 * 1) % 2
+                )
+                p2 = (
+                    (p2.0 * 0 + p2.1 * 1) % 3, (p2.0 * 1 + p2.1 * 2) % 3, (p2.2 * 0 + p2.3 * 1) % 3,
+                    (p2.2 * 1 + p2.3 * 2) % 3
+                )
             }
             let v = codes[alphabet.firstIndex(of: byte)!]
             let (q11, q12, q21, q22) = (v & 1, (v >> 1) & 1, (v >> 2) & 3, v >> 4)

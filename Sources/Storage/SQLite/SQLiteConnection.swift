@@ -57,7 +57,8 @@ actor SQLiteConnection {
             if let recorded = applied[file.name] {
                 guard recorded == checksum else {
                     throw StoreError.migration(
-                        "migration \(file.name) was applied with checksum \(recorded.prefix(12))… but the program's copy has \(checksum.prefix(12))…; released migrations must never change")
+                        "migration \(file.name) was applied with checksum \(recorded.prefix(12))… but the program's copy has \(checksum.prefix(12))…; released migrations must never change"
+                    )
                 }
                 statuses.append(MigrationStatus(name: file.name, appliedNow: false))
                 continue
@@ -71,7 +72,8 @@ actor SQLiteConnection {
         }
         let known = Set(files.map(\.name))
         if let unknown = applied.keys.sorted().first(where: { !known.contains($0) }) {
-            throw StoreError.migration("the database has migration \(unknown), which this program does not know; it is newer than the program")
+            throw StoreError.migration(
+                "the database has migration \(unknown), which this program does not know; it is newer than the program")
         }
         return statuses
     }
@@ -97,7 +99,8 @@ actor SQLiteConnection {
         return try batch.map { incoming throws(StoreError) in try apply(incoming, runID: runID, now: now, db: db) }
     }
 
-    private func apply(_ incoming: IncomingLocation, runID: Int64, now: Timestamp, db: SQLiteDatabase) throws(StoreError)
+    private func apply(_ incoming: IncomingLocation, runID: Int64, now: Timestamp, db: SQLiteDatabase)
+        throws(StoreError)
         -> IngestOutcome
     {
         let location = incoming.location
@@ -123,14 +126,16 @@ actor SQLiteConnection {
             ).bind(
                 [.text(key.countryCode), .text(key.partyID), .text(key.locationID), .text(location.id)] + columns
                     + [
-                        operatorTime, .integer(now.microseconds), .integer(now.microseconds), .integer(now.microseconds),
+                        operatorTime, .integer(now.microseconds), .integer(now.microseconds),
+                        .integer(now.microseconds),
                         .integer(runID), .blob(incoming.contentHash), document, findings,
                         .integer(Int64(incoming.findings.count)),
                     ]
             ).run()
             let rowID = db.lastInsertRowID
             try insertChildren(of: location, rowID: rowID, findings: incoming.findings, db: db)
-            try appendVersion(rowID, version: 1, change: .created, incoming: incoming, previous: nil, runID: runID, now: now, db: db)
+            try appendVersion(
+                rowID, version: 1, change: .created, incoming: incoming, previous: nil, runID: runID, now: now, db: db)
             return .created
         }
         let rowID = find.int(0)
@@ -215,7 +220,8 @@ actor SQLiteConnection {
                         max_voltage, max_amperage, max_power_w) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
                 ).bind(
-                    .integer(evseRowID), .integer(rowID), .integer(Int64(index)), connector.id.map { .text($0) } ?? .null,
+                    .integer(evseRowID), .integer(rowID), .integer(Int64(index)),
+                    connector.id.map { .text($0) } ?? .null,
                     connector.standard.map { .text($0.rawValue) } ?? .null,
                     connector.format.map { .text($0.rawValue) } ?? .null,
                     connector.powerType.map { .text($0.rawValue) } ?? .null,
@@ -250,7 +256,8 @@ actor SQLiteConnection {
                 previous_document) VALUES (?, ?, ?, ?, ?, ?, ?)
             """
         ).bind(
-            .integer(rowID), .integer(Int64(version)), .integer(now.microseconds), .integer(runID), .text(change.rawValue),
+            .integer(rowID), .integer(Int64(version)), .integer(now.microseconds), .integer(runID),
+            .text(change.rawValue),
             .blob(incoming.contentHash), previous.map { .utf8($0) } ?? .null
         ).run()
     }
@@ -265,7 +272,8 @@ actor SQLiteConnection {
             try db.prepared(
                 "INSERT INTO ingest_refusals (run_id, position, byte_offset, location_id, reason) VALUES (?, ?, ?, ?, ?)"
             ).bind(
-                .integer(runID), .integer(Int64(refusal.position)), refusal.byteOffset.map { .integer(Int64($0)) } ?? .null,
+                .integer(runID), .integer(Int64(refusal.position)),
+                refusal.byteOffset.map { .integer(Int64($0)) } ?? .null,
                 refusal.locationID.map { .text($0) } ?? .null, .text(refusal.reason)
             ).run()
         }
@@ -310,7 +318,9 @@ actor SQLiteConnection {
     ) throws(StoreError) {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
-        for (code, count) in summary.findingsByCode.sorted(by: { $0.key < $1.key }) { writer.member(code.rawValue, count) }
+        for (code, count) in summary.findingsByCode.sorted(by: { $0.key < $1.key }) {
+            writer.member(code.rawValue, count)
+        }
         writer.endObject()
         try db.prepared(
             """
@@ -371,7 +381,8 @@ actor SQLiteConnection {
             if !versions.isEmpty { versions[versions.count - 1].document = rows.bytes(5) }
             versions.append(
                 LocationVersion(
-                    version: Int(rows.int(0)), recordedAt: Timestamp(microseconds: rows.int(1)), runID: rows.optionalInt(2),
+                    version: Int(rows.int(0)), recordedAt: Timestamp(microseconds: rows.int(1)),
+                    runID: rows.optionalInt(2),
                     change: LocationVersion.Change(rawValue: rows.text(3)!) ?? .changed, contentHash: rows.bytes(4),
                     document: current.document))
         }
@@ -420,7 +431,9 @@ actor SQLiteConnection {
         summary.removed = Int(row.int(13))
         if case .object(let counts) = try? JSONParser.parse(row.bytes(14)) {
             for member in counts.members {
-                if case .number(let number) = member.value { summary.findingsByCode[FindingCode(rawValue: member.key)] = number.intValue }
+                if case .number(let number) = member.value {
+                    summary.findingsByCode[FindingCode(rawValue: member.key)] = number.intValue
+                }
             }
         }
         return IngestRun(
@@ -438,7 +451,8 @@ actor SQLiteConnection {
         while try rows.step() {
             refusals.append(
                 IngestRefusal(
-                    position: Int(rows.int(0)), byteOffset: rows.optionalInt(1).map { Int($0) }, locationID: rows.text(2),
+                    position: Int(rows.int(0)), byteOffset: rows.optionalInt(1).map { Int($0) },
+                    locationID: rows.text(2),
                     reason: rows.text(3)!))
         }
         return refusals
@@ -463,21 +477,27 @@ actor SQLiteConnection {
             let rows = try db.statement(sql)
             var result: [RegistryStats.Count] = []
             while try rows.step() {
-                result.append(RegistryStats.Count(key: rows.text(0) ?? "", locations: Int(rows.int(1)), evses: Int(rows.int(2))))
+                result.append(
+                    RegistryStats.Count(key: rows.text(0) ?? "", locations: Int(rows.int(1)), evses: Int(rows.int(2))))
             }
             return result
         }
         func tallies(_ sql: String) throws(StoreError) -> [RegistryStats.Tally] {
             let rows = try db.statement(sql)
             var result: [RegistryStats.Tally] = []
-            while try rows.step() { result.append(RegistryStats.Tally(key: rows.text(0) ?? "(none)", count: Int(rows.int(1)))) }
+            while try rows.step() {
+                result.append(RegistryStats.Tally(key: rows.text(0) ?? "(none)", count: Int(rows.int(1))))
+            }
             return result
         }
         stats.byOperator = try counts(
-            "SELECT country_code || '*' || party_id, count(*), sum(evse_count) FROM locations GROUP BY 1 ORDER BY 2 DESC, 1")
+            "SELECT country_code || '*' || party_id, count(*), sum(evse_count) FROM locations GROUP BY 1 ORDER BY 2 DESC, 1"
+        )
         stats.byCountry = try counts(
-            "SELECT coalesce(country, '(none)'), count(*), sum(evse_count) FROM locations GROUP BY 1 ORDER BY 2 DESC, 1")
-        stats.byStatus = try tallies("SELECT coalesce(status, '(none)'), count(*) FROM evses GROUP BY 1 ORDER BY 2 DESC, 1")
+            "SELECT coalesce(country, '(none)'), count(*), sum(evse_count) FROM locations GROUP BY 1 ORDER BY 2 DESC, 1"
+        )
+        stats.byStatus = try tallies(
+            "SELECT coalesce(status, '(none)'), count(*) FROM evses GROUP BY 1 ORDER BY 2 DESC, 1")
         stats.byConnectorStandard = try tallies(
             "SELECT coalesce(standard, '(none)'), count(*) FROM connectors GROUP BY 1 ORDER BY 2 DESC, 1")
         stats.byPowerClass = try tallies(

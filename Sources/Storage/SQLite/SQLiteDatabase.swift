@@ -63,7 +63,6 @@ final class SQLiteDatabase {
     }
 
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-    var changes: Int { Int(sqlite3_changes(handle)) }
     var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
@@ -162,7 +161,6 @@ final class SQLiteStatement {
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
     func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
-    func double(_ column: Int32) -> Double? { isNull(column) ? nil : sqlite3_column_double(handle, column) }
 
     func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }

@@ -76,7 +76,7 @@ final class SQLiteIngestSession: IngestSession {
     }
 
     func refuse(_ refusals: [IngestRefusal]) async throws {
-        try await connection.refuse(refusals, runID: runID)
+        await connection.refuse(refusals, runID: runID)
     }
 
     func finish(_ summary: IngestRunSummary) async throws -> IngestRun {

@@ -27,7 +27,8 @@ public protocol Store: Sendable {
 
     /// Streams the stored locations that match, in a stable order (country, party, id), calling
     /// `body` once per location without holding them all in memory.
-    func forEachLocation(_ query: LocationQuery, _ body: @escaping @Sendable (StoredLocation) throws -> Void) async throws
+    func forEachLocation(_ query: LocationQuery, _ body: @escaping @Sendable (StoredLocation) throws -> Void)
+        async throws
 
     func close() async
 }

@@ -17,7 +17,8 @@ enum ExportCommand: RegistryCommand {
             OptionSpec("--out", value: "FILE", help: "Write to FILE instead of standard output."),
             OptionSpec(
                 "--timestamps", value: "SOURCE",
-                help: "last_updated values: the registry's change time, or as the operator sent them (default: registry).",
+                help:
+                    "last_updated values: the registry's change time, or as the operator sent them (default: registry).",
                 allowed: LocationExport.Timestamps.allCases.map(\.rawValue)),
             OptionSpec("--party", value: "CC*PID", help: "Only this party's locations."),
             OptionSpec("--include-unpublished", help: "Also write publish=false locations (never for open data)."),
@@ -44,14 +45,17 @@ enum ExportCommand: RegistryCommand {
         let fd: Int32
         if let out = arguments.value("--out") {
             fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else { throw StoreError.configuration("cannot write \(out): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else {
+                throw StoreError.configuration("cannot write \(out): \(String(cString: strerror(errno)))")
+            }
         } else {
             fd = STDOUT_FILENO
         }
         defer { if fd != STDOUT_FILENO { close(fd) } }
         let result = try await export.write(to: fd)
         if let out = arguments.value("--out") {
-            Output.err("wrote \(result.locations) locations (\(result.bytes) bytes) of OCPI \(version.rawValue) to \(out)\n")
+            Output.err(
+                "wrote \(result.locations) locations (\(result.bytes) bytes) of OCPI \(version.rawValue) to \(out)\n")
         }
         await store.close()
         return 0

@@ -8,7 +8,10 @@ import Storage
 enum IngestCommand: RegistryCommand {
     static let spec = CommandSpec(
         name: "ingest", abstract: "Ingest OCPI Locations files into the registry.",
-        arguments: [ArgumentSpec("FILE", help: "OCPI Locations JSON: a response envelope, an array or one object.", repeating: true)],
+        arguments: [
+            ArgumentSpec(
+                "FILE", help: "OCPI Locations JSON: a response envelope, an array or one object.", repeating: true)
+        ],
         options: [
             databaseOption,
             OptionSpec(
@@ -68,7 +71,8 @@ enum IngestCommand: RegistryCommand {
         var text = "\(report.path): OCPI \(report.version.rawValue)"
         if let shape = report.shape { text += ", \(shape.rawValue)" }
         text += String(format: ", %.2f MB in %.2f s\n", megabytes, seconds)
-        text += "  read \(summary.read), new \(summary.created), changed \(summary.changed), unchanged \(summary.unchanged), refused \(summary.refused)\n"
+        text +=
+            "  read \(summary.read), new \(summary.created), changed \(summary.changed), unchanged \(summary.unchanged), refused \(summary.refused)\n"
         if !summary.findingsByCode.isEmpty {
             text += "  findings by code:\n"
             for (code, count) in summary.findingsByCode.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {

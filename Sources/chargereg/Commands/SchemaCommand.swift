@@ -12,7 +12,8 @@ enum SchemaCommand: RegistryCommand {
         let name = arguments.positionals.first ?? "location"
         guard let schema = SchemaFiles.schema(named: name) else {
             throw UsageError(
-                command: spec.name, message: "no schema '\(name)'; available: \(SchemaFiles.names.joined(separator: ", "))")
+                command: spec.name,
+                message: "no schema '\(name)'; available: \(SchemaFiles.names.joined(separator: ", "))")
         }
         Output.out(String(decoding: schema, as: UTF8.self) + "\n")
         return 0

@@ -26,7 +26,9 @@ enum StatsCommand: RegistryCommand {
         func section(_ title: String, _ rows: [(String, String)]) {
             guard !rows.isEmpty else { return }
             text += "\n\(title):\n"
-            for (key, value) in rows { text += "  " + key.padding(toLength: 32, withPad: " ", startingAt: 0) + " \(value)\n" }
+            for (key, value) in rows {
+                text += "  " + key.padding(toLength: 32, withPad: " ", startingAt: 0) + " \(value)\n"
+            }
         }
         section("by operator (locations, evses)", stats.byOperator.map { ($0.key, "\($0.locations) \($0.evses)") })
         section("by country (locations, evses)", stats.byCountry.map { ($0.key, "\($0.locations) \($0.evses)") })
