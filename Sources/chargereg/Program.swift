@@ -75,6 +75,11 @@ extension RegistryCommand {
     }
 }
 
+/// A command that could not do its work, for a reason that is neither usage nor the store's.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
 /// Writes to standard output and standard error without buffering surprises.
 enum Output {
     static func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }

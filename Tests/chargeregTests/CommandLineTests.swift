@@ -129,6 +129,19 @@ import Testing
         #expect(try String(contentsOfFile: file, encoding: .utf8).contains(#""last_updated":"2015-06-29T20:39:09Z""#))
     }
 
+    @Test func anUnwritableExportTargetIsNamedAndNothingIsLeftBehind() throws {
+        let database = Self.database()
+        let folder = Fixtures.temporaryDirectory().appendingPathComponent("missing")
+        let result = try Self.run([
+            "export", "--database", database, "--out", folder.appendingPathComponent("x.json").path,
+        ])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr
+                == "chargereg export: error: cannot write \(folder.path)/x.json.partial: No such file or directory\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
+
     @Test func aPostgresURLIsRefusedWithoutShowingThePassword() throws {
         let result = try Self.run(["stats", "--database", "postgres://registry:s3cret@db:5432/registry"])
         #expect(result.status == 1)

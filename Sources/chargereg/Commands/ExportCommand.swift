@@ -42,21 +42,34 @@ enum ExportCommand: RegistryCommand {
             store: store, version: version,
             timestamps: LocationExport.Timestamps(rawValue: arguments.value("--timestamps") ?? "registry")!,
             query: LocationQuery(publishedOnly: !arguments.flag("--include-unpublished"), party: party))
-        let fd: Int32
-        if let out = arguments.value("--out") {
-            fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else {
-                throw StoreError.configuration("cannot write \(out): \(String(cString: strerror(errno)))")
-            }
-        } else {
-            fd = STDOUT_FILENO
+        guard let out = arguments.value("--out") else {
+            _ = try await export.write(to: STDOUT_FILENO)
+            await store.close()
+            return 0
         }
-        defer { if fd != STDOUT_FILENO { close(fd) } }
-        let result = try await export.write(to: fd)
-        if let out = arguments.value("--out") {
-            Output.err(
-                "wrote \(result.locations) locations (\(result.bytes) bytes) of OCPI \(version.rawValue) to \(out)\n")
+        // Written beside the target and renamed only when complete, so a failed export never
+        // leaves a truncated file where a mirror would take it for the whole.
+        let partial = out + ".partial"
+        let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw CommandFailure(description: "cannot write \(partial): \(String(cString: strerror(errno)))")
         }
+        let result: (locations: Int, bytes: Int)
+        do {
+            result = try await export.write(to: fd)
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(partial)
+            throw error
+        }
+        guard rename(partial, out) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(partial)
+            throw CommandFailure(description: "cannot write \(out): \(reason)")
+        }
+        Output.err(
+            "wrote \(result.locations) locations (\(result.bytes) bytes) of OCPI \(version.rawValue) to \(out)\n")
         await store.close()
         return 0
     }

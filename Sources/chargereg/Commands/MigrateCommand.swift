@@ -13,8 +13,8 @@ enum MigrateCommand: RegistryCommand {
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let store = try await RegistryDatabase.open(database(arguments), migrate: false)
-        defer { Task { await store.close() } }
         let statuses = try await store.migrate()
+        await store.close()
         for status in statuses {
             Output.out("\(status.appliedNow ? "applied   " : "up to date") \(status.name)\n")
         }
