@@ -37,16 +37,20 @@ let package = Package(
         .executableTarget(name: "chargereg", dependencies: ["AccessPoint", "CLI", "Schemas"]),
 
         .target(name: "TestFixtures", path: "Tests/TestFixtures"),
+        .target(name: "TestDatabases", dependencies: ["Storage"], path: "Tests/TestDatabases"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore"]),
         .testTarget(name: "OCPITests", dependencies: ["OCPI", "RegistryCore", "JSON", "TestFixtures"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "OCPI", "RegistryCore", "TestFixtures"]),
+        .testTarget(
+            name: "StorageTests", dependencies: ["Storage", "OCPI", "RegistryCore", "TestFixtures", "TestDatabases"]),
         .testTarget(
             name: "AccessPointTests",
-            dependencies: ["AccessPoint", "Storage", "OCPI", "RegistryCore", "JSON", "Hashing", "TestFixtures"]),
-        .testTarget(name: "chargeregTests", dependencies: ["chargereg", "TestFixtures"]),
+            dependencies: [
+                "AccessPoint", "Storage", "OCPI", "RegistryCore", "JSON", "Hashing", "TestFixtures", "TestDatabases",
+            ]),
+        .testTarget(name: "chargeregTests", dependencies: ["chargereg", "TestFixtures", "TestDatabases"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,23 +1,21 @@
 import Foundation
 import Hashing
 import RegistryCore
+import Synchronization
+import TestDatabases
 import Testing
 
 @testable import Storage
 
-/// The store contract, on a fresh SQLite file per test (PostgreSQL joins with its backend).
+/// The store contract: every test runs on SQLite (a fresh file) and on PostgreSQL (a fresh
+/// schema), so that no feature is ever written for one backend alone.
 @Suite struct StoreContractTests {
-    static func makeStore(clock: RegistryClock = .system) async throws -> SQLiteStore {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite")
-            .path
-        let store = try SQLiteStore(path: path, clock: clock)
-        _ = try await store.migrate()
-        return store
-    }
-
-    static func incoming(id: String, power: Int = 22000, party: String = "ABC") -> IncomingLocation {
+    static func incoming(id: String, power: Int = 22000, party: String = "ABC", name: String? = nil)
+        -> IncomingLocation
+    {
         var location = Location(countryCode: "CL", partyID: party, id: id)
         location.city = "Santiago"
+        location.name = name
         var evse = EVSE(uid: "\(id)-1")
         evse.evseID = "CL*\(party)*E\(id)1"
         evse.status = .known(.available)
@@ -31,89 +29,221 @@ import Testing
             location: location, findings: [], document: document, contentHash: SHA256.hash(document))
     }
 
-    @Test func migrationsAreRecordedAndIdempotent() async throws {
-        let store = try await Self.makeStore()
-        let again = try await store.migrate()
-        #expect(!again.isEmpty && again.allSatisfy { !$0.appliedNow })
+    static func ingest(_ batch: [IncomingLocation], into store: any Store, source: String = "a.json") async throws
+        -> [IngestOutcome]
+    {
+        let session = try await store.beginIngest(IngestRunStart(kind: .file, source: source))
+        let outcomes = try await session.apply(batch)
+        _ = try await session.finish(IngestRunSummary())
+        return outcomes
     }
 
-    @Test func aChangedMigrationIsAnError() async throws {
-        let store = try await Self.makeStore()
-        let database = try SQLiteDatabase(path: store.path)
-        try database.execute("UPDATE schema_migrations SET checksum = 'tampered'")
-        await #expect(throws: StoreError.self) { _ = try await store.migrate() }
-    }
-
-    @Test func ingestingWithoutASchemaSaysToMigrate() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bare-\(UUID().uuidString).sqlite")
-            .path
-        let store = try SQLiteStore(path: path)
-        await #expect(throws: StoreError.migration("the database has no schema yet; run 'chargereg migrate' first")) {
-            _ = try await store.beginIngest(IngestRunStart(kind: .file, source: "x"))
+    @Test(arguments: TestBackend.available)
+    func migrationsAreRecordedAndIdempotent(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let again = try await store.migrate()
+            #expect(!again.isEmpty && again.allSatisfy { !$0.appliedNow })
         }
     }
 
-    @Test func createsConfirmsAndVersionsLocations() async throws {
+    @Test(arguments: TestBackend.available)
+    func aChangedMigrationIsAnError(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, database in
+            try database.execute("UPDATE schema_migrations SET checksum = 'tampered'")
+            await #expect(throws: StoreError.self) { _ = try await store.migrate() }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aDatabaseNewerThanTheProgramIsRefused(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, database in
+            try database.execute(
+                "INSERT INTO schema_migrations (name, checksum, applied_at) VALUES ('9999_future.sql', 'x', 0)")
+            await #expect(
+                throws: StoreError.migration(
+                    "the database has migration 9999_future.sql, which this program does not know; it is newer than the program"
+                )
+            ) { _ = try await store.migrate() }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func instancesMigratingTogetherApplyEachMigrationOnce(_ backend: TestBackend) async throws {
+        try await backend.withStore(migrate: false) { store, database in
+            let other = try database.open()
+            async let first = store.migrate()
+            async let second = other.migrate()
+            let statuses = try await first + second
+            await other.close()
+            let names = Set(statuses.map(\.name))
+            for name in names {
+                #expect(statuses.filter { $0.name == name && $0.appliedNow }.count == 1, "\(name)")
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func ingestingWithoutASchemaSaysToMigrate(_ backend: TestBackend) async throws {
+        try await backend.withStore(migrate: false) { store, _ in
+            await #expect(
+                throws: StoreError.migration("the database has no schema yet; run 'chargereg migrate' first")
+            ) {
+                _ = try await store.beginIngest(IngestRunStart(kind: .file, source: "x"))
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func createsConfirmsAndVersionsLocations(_ backend: TestBackend) async throws {
         let ticks = Ticks()
-        let store = try await Self.makeStore(clock: RegistryClock { ticks.next() })
-        let first = try await store.beginIngest(IngestRunStart(kind: .file, source: "a.json"))
-        #expect(try await first.apply([Self.incoming(id: "L1"), Self.incoming(id: "L2")]) == [.created, .created])
-        _ = try await first.finish(IngestRunSummary())
-        let created = try #require(
-            try await store.location(LocationKey(countryCode: "cl", partyID: "abc", locationID: "l1")))
+        try await backend.withStore(clock: RegistryClock { ticks.next() }) { store, _ in
+            #expect(
+                try await Self.ingest([Self.incoming(id: "L1"), Self.incoming(id: "L2")], into: store) == [
+                    .created, .created,
+                ])
+            let created = try #require(
+                try await store.location(LocationKey(countryCode: "cl", partyID: "abc", locationID: "l1")))
 
-        let second = try await store.beginIngest(IngestRunStart(kind: .file, source: "b.json"))
-        #expect(
-            try await second.apply([Self.incoming(id: "L1"), Self.incoming(id: "L2", power: 50000)]) == [
-                .unchanged, .changed,
-            ])
-        _ = try await second.finish(IngestRunSummary())
+            let outcomes = try await Self.ingest(
+                [Self.incoming(id: "L1"), Self.incoming(id: "L2", power: 50000)], into: store, source: "b.json")
+            #expect(outcomes == [.unchanged, .changed])
 
-        let unchanged = try #require(try await store.location(created.key))
-        #expect(unchanged.changedAt == created.changedAt && unchanged.version == 1)
-        #expect(unchanged.confirmedAt > created.confirmedAt)
-        #expect(try await store.history(of: created.key).count == 1)
-        let history = try await store.history(of: LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L2"))
-        #expect(history.map(\.version) == [1, 2])
-        #expect(history.map(\.change) == [.created, .changed])
-        let stats = try await store.stats()
-        #expect(stats.locations == 2 && stats.evses == 2 && stats.connectors == 2)
-        #expect(stats.byPowerClass.map(\.key).sorted() == ["AC 7.4-22 kW", "AC >22 kW"])
-    }
-
-    @Test func anAbandonedIngestLeavesNothingButItsRecord() async throws {
-        let store = try await Self.makeStore()
-        let session = try await store.beginIngest(IngestRunStart(kind: .file, source: "bad.json"))
-        _ = try await session.apply([Self.incoming(id: "L1")])
-        try await session.refuse([IngestRefusal(position: 2, byteOffset: 10, locationID: nil, reason: "no id")])
-        let run = try await session.abandon(error: "truncated", IngestRunSummary())
-        #expect(run.status == .failed && run.error == "truncated")
-        #expect(try await store.stats().locations == 0)
-        #expect(try await store.refusals(ofRun: run.id).map(\.reason) == ["no id"])
-        #expect(try await store.ingestRuns(limit: 5).first?.status == .failed)
-    }
-
-    @Test func historyIsAppendOnly() async throws {
-        let store = try await Self.makeStore()
-        let session = try await store.beginIngest(IngestRunStart(kind: .file, source: "a.json"))
-        _ = try await session.apply([Self.incoming(id: "L1")])
-        _ = try await session.finish(IngestRunSummary())
-        let database = try SQLiteDatabase(path: store.path)
-        #expect(throws: StoreError.query("location_versions is append-only")) {
-            try database.execute("DELETE FROM location_versions")
+            let unchanged = try #require(try await store.location(created.key))
+            #expect(unchanged.changedAt == created.changedAt && unchanged.version == 1)
+            #expect(unchanged.confirmedAt > created.confirmedAt)
+            #expect(unchanged.source == "b.json" || unchanged.source == "a.json")
+            #expect(try await store.history(of: created.key).count == 1)
+            let history = try await store.history(of: LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L2"))
+            #expect(history.map(\.version) == [1, 2])
+            #expect(history.map(\.change) == [.created, .changed])
+            let stats = try await store.stats()
+            #expect(stats.locations == 2 && stats.evses == 2 && stats.connectors == 2)
+            #expect(stats.byPowerClass.map(\.key).sorted() == ["AC 7.4-22 kW", "AC >22 kW"])
+            #expect(stats.byOperator == [RegistryStats.Count(key: "CL*ABC", locations: 2, evses: 2)])
+            #expect(stats.ingestRuns == 2)
         }
     }
 
-    @Test func streamsOnlyPublishedLocationsInStableOrder() async throws {
-        let store = try await Self.makeStore()
-        let session = try await store.beginIngest(IngestRunStart(kind: .file, source: "a.json"))
-        var hidden = Self.incoming(id: "L0")
-        hidden.location.publish = false
-        _ = try await session.apply([Self.incoming(id: "L3"), hidden, Self.incoming(id: "L1", party: "XYZ")])
-        _ = try await session.finish(IngestRunSummary())
-        let seen = Seen()
-        try await store.forEachLocation(LocationQuery()) { seen.add($0.key.description) }
-        #expect(seen.all == ["CL/ABC/L3", "CL/XYZ/L1"])
+    @Test(arguments: TestBackend.available)
+    func aLocationSentTwiceInOneBatchIsCreatedThenChanged(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let outcomes = try await Self.ingest(
+                [Self.incoming(id: "L1"), Self.incoming(id: "L2"), Self.incoming(id: "l1", power: 50000)], into: store)
+            #expect(outcomes == [.created, .created, .changed])
+            let key = LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L1")
+            #expect(try await store.history(of: key).map(\.change) == [.created, .changed])
+            #expect(try await store.stats().connectors == 2)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anAbandonedIngestLeavesNothingButItsRecord(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let session = try await store.beginIngest(IngestRunStart(kind: .file, source: "bad.json"))
+            _ = try await session.apply([Self.incoming(id: "L1")])
+            try await session.refuse([IngestRefusal(position: 2, byteOffset: 10, locationID: nil, reason: "no id")])
+            let run = try await session.abandon(error: "truncated", IngestRunSummary())
+            #expect(run.status == .failed && run.error == "truncated")
+            #expect(try await store.stats().locations == 0)
+            #expect(try await store.refusals(ofRun: run.id).map(\.reason) == ["no id"])
+            #expect(try await store.ingestRuns(limit: 5).first?.status == .failed)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func historyIsAppendOnly(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, database in
+            _ = try await Self.ingest([Self.incoming(id: "L1")], into: store)
+            #expect(throws: StoreError.query("location_versions is append-only")) {
+                try database.execute("DELETE FROM location_versions")
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func everyVersionKeepsItsDocument(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            for power in [11000, 22000, 50000] {
+                _ = try await Self.ingest(
+                    [Self.incoming(id: "L1", power: power)], into: store, source: "p\(power).json")
+            }
+            let history = try await store.history(of: LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L1"))
+            #expect(
+                history.map { String(decoding: $0.document, as: UTF8.self) } == [
+                    #"{"id":"L1","power":11000}"#, #"{"id":"L1","power":22000}"#, #"{"id":"L1","power":50000}"#,
+                ])
+            #expect(history.map(\.runID) == [1, 2, 3])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func streamsOnlyPublishedLocationsInStableOrder(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            var hidden = Self.incoming(id: "L0")
+            hidden.location.publish = false
+            _ = try await Self.ingest(
+                [Self.incoming(id: "L3"), hidden, Self.incoming(id: "L1", party: "XYZ"), Self.incoming(id: "a2")],
+                into: store)
+            let seen = Seen()
+            try await store.forEachLocation(LocationQuery()) { seen.add($0.key.description) }
+            #expect(seen.all == ["CL/ABC/A2", "CL/ABC/L3", "CL/XYZ/L1"])
+            let all = Seen()
+            try await store.forEachLocation(
+                LocationQuery(publishedOnly: false, party: try PartyCode(parsing: "CL*ABC"))
+            ) {
+                all.add($0.key.description)
+            }
+            #expect(all.all == ["CL/ABC/A2", "CL/ABC/L0", "CL/ABC/L3"])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func streamsMoreLocationsThanOnePage(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let count = 2_345
+            let batch = (0..<count).map { Self.incoming(id: String(format: "L%05d", $0)) }
+            #expect(try await Self.ingest(batch, into: store).allSatisfy { $0 == .created })
+            let seen = Seen()
+            try await store.forEachLocation(LocationQuery()) { seen.add($0.key.locationID) }
+            #expect(seen.all == batch.map(\.location.id))
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func textWithEscapesAndControlCharactersRoundTrips(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            var record = Self.incoming(id: "L\\1\t", name: "Tab\there, back\\slash, new\nline, CR\r, ñandú ⚡ 🚗")
+            record.document = Array(#"{"id":"L\\1\t","name":"Tab\there, back\\slash, \u0000 ⚡ 🚗"}"#.utf8)
+            record.contentHash = SHA256.hash(record.document)
+            record.findings = [Finding(.duplicateField, "name\t", "quote \" and \\ and \n")]
+            #expect(try await Self.ingest([record], into: store) == [.created])
+            let stored = try #require(try await store.location(record.location.key))
+            #expect(stored.document == record.document)
+            #expect(stored.key.locationID == "L\\1\t")
+            #expect(String(decoding: stored.findings, as: UTF8.self).contains(#"quote \" and \\ and \n"#))
+            #expect(try await Self.ingest([record], into: store) == [.unchanged])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func onlyOneInstanceRunsAnExclusiveTask(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, database in
+            let other = try database.open()
+            let inside = AsyncStream<Void>.makeStream()
+            let release = AsyncStream<Void>.makeStream()
+            async let held: Int? = store.exclusively("scheduler") {
+                inside.continuation.yield()
+                for await _ in release.stream { break }
+                return 1
+            }
+            for await _ in inside.stream { break }
+            #expect(try await other.exclusively("scheduler") { 2 } == nil)
+            #expect(try await other.exclusively("another-task") { 3 } == 3)
+            release.continuation.yield()
+            #expect(try await held == 1)
+            #expect(try await other.exclusively("scheduler") { 4 } == 4)
+            await other.close()
+        }
     }
 }
 
@@ -122,7 +252,8 @@ final class Ticks: Sendable {
     private let counter = Mutex(Int64(1_700_000_000))
     func next() -> Timestamp {
         counter.withLock {
-            $0 += 1; return Timestamp(seconds: $0)
+            $0 += 1
+            return Timestamp(seconds: $0)
         }
     }
 }
@@ -131,23 +262,4 @@ final class Seen: Sendable {
     private let items = Mutex([String]())
     func add(_ item: String) { items.withLock { $0.append(item) } }
     var all: [String] { items.withLock { $0 } }
-}
-
-import Synchronization
-
-@Suite struct HistoryTests {
-    @Test func everyVersionKeepsItsDocument() async throws {
-        let store = try await StoreContractTests.makeStore()
-        for power in [11000, 22000, 50000] {
-            let session = try await store.beginIngest(IngestRunStart(kind: .file, source: "p\(power).json"))
-            _ = try await session.apply([StoreContractTests.incoming(id: "L1", power: power)])
-            _ = try await session.finish(IngestRunSummary())
-        }
-        let history = try await store.history(of: LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L1"))
-        #expect(
-            history.map { String(decoding: $0.document, as: UTF8.self) } == [
-                #"{"id":"L1","power":11000}"#, #"{"id":"L1","power":22000}"#, #"{"id":"L1","power":50000}"#,
-            ])
-        #expect(history.map(\.runID) == [1, 2, 3])
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestDatabases
 import TestFixtures
 import Testing
 
@@ -66,17 +67,24 @@ import Testing
         #expect(noFile.status == 64 && noFile.stderr.contains("missing argument FILE"))
     }
 
-    @Test func migrateIsIdempotent() throws {
-        let database = Self.database()
-        #expect(try Self.run(["migrate", "--database", database]).stdout == "applied    0001_registry.sql\n")
-        #expect(
-            try Self.run(["migrate"], environment: ["CHARGEREG_DATABASE": database]).stdout
-                == "up to date 0001_registry.sql\n")
+    @Test(arguments: TestBackend.available)
+    func migrateIsIdempotent(_ backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let first = try Self.run(["migrate", "--database", database.location])
+            #expect(first.stdout == "applied    0001_registry.sql\n", "\(first.stderr)")
+            #expect(
+                try Self.run(["migrate"], environment: ["CHARGEREG_DATABASE": database.location]).stdout
+                    == "up to date 0001_registry.sql\n")
+        }
     }
 
-    @Test(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
-    func ingestReportsPerFileAndStatsAgree() throws {
-        let database = Self.database()
+    @Test(
+        .enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)), arguments: TestBackend.available)
+    func ingestReportsPerFileAndStatsAgree(_ backend: TestBackend) async throws {
+        try await backend.withDatabase { try Self.ingestReportsPerFileAndStatsAgree(database: $0.location) }
+    }
+
+    static func ingestReportsPerFileAndStatsAgree(database: String) throws {
         let fastned = Fixtures.url("ocpi-feeds/ocpi_2_1_1_locations-fastned.json").path
         let ev24 = Fixtures.url("ocpi-feeds/ocpi_2_2_1_locations-ev24.json").path
         let first = try Self.run(["ingest", "--database", database, fastned, ev24])
@@ -95,9 +103,13 @@ import Testing
         #expect(stats.stdout.contains("  NL*FAS                           92 232\n"))
     }
 
-    @Test(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
-    func aGarbledFileFailsWithItsPositionAndExit1() throws {
-        let database = Self.database()
+    @Test(
+        .enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)), arguments: TestBackend.available)
+    func aGarbledFileFailsWithItsPositionAndExit1(_ backend: TestBackend) async throws {
+        try await backend.withDatabase { try Self.aGarbledFileFailsWithItsPositionAndExit1(database: $0.location) }
+    }
+
+    static func aGarbledFileFailsWithItsPositionAndExit1(database: String) throws {
         let garbled = Fixtures.temporaryDirectory().appendingPathComponent("garbled.json")
         try Data(#"{"data": [{"id": "1", "country_code": "CL", "party_id": "ABC"}, {"id": "2" "x"}]}"#.utf8).write(
             to: garbled)
@@ -110,9 +122,13 @@ import Testing
         #expect(try Self.run(["stats", "--database", database]).stdout.hasPrefix("locations   0 "))
     }
 
-    @Test(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
-    func exportWritesValidOCPIInTheChosenVersion() throws {
-        let database = Self.database()
+    @Test(
+        .enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)), arguments: TestBackend.available)
+    func exportWritesValidOCPIInTheChosenVersion(_ backend: TestBackend) async throws {
+        try await backend.withDatabase { try Self.exportWritesValidOCPIInTheChosenVersion(database: $0.location) }
+    }
+
+    static func exportWritesValidOCPIInTheChosenVersion(database: String) throws {
         let example = Fixtures.url("ocpi/2.2.1/location_example.json").path
         _ = try Self.run(["ingest", "--database", database, example])
         let export = try Self.run(["export", "--database", database, "--ocpi-version", "2.1.1"])
@@ -142,9 +158,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.path))
     }
 
-    @Test func aPostgresURLIsRefusedWithoutShowingThePassword() throws {
-        let result = try Self.run(["stats", "--database", "postgres://registry:s3cret@db:5432/registry"])
+    @Test(arguments: [
+        "postgres://registry:s3cret@127.0.0.1:1/registry", "host=127.0.0.1 port=1 user=registry password=s3cret",
+        "host=127.0.0.1 port=1 user=registry password='s3cret with space'",
+    ])
+    func anUnreachablePostgresIsNamedWithoutItsPassword(database: String) throws {
+        let result = try Self.run(["stats", "--database", database])
         #expect(result.status == 1)
-        #expect(!result.stderr.contains("s3cret") && result.stderr.contains("postgres://registry:***@db:5432/registry"))
+        #expect(result.stderr.hasPrefix("chargereg stats: error: database unavailable: cannot connect to PostgreSQL "))
+        #expect(!result.stderr.contains("s3cret") && result.stderr.contains("***"))
+        #expect(result.stderr.contains("Connection refused"))
+    }
+
+    @Test func aMalformedPostgresStringSaysWhatIsWrong() throws {
+        let result = try Self.run(["stats", "--database", "host=db password='s3cret"])
+        #expect(result.status == 1)
+        #expect(!result.stderr.contains("s3cret"))
+        #expect(result.stderr.contains("is not a PostgreSQL connection string: unterminated quoted string"))
     }
 }

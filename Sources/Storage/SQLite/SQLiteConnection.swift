@@ -10,8 +10,6 @@ actor SQLiteConnection {
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private var database: SQLiteDatabase?
     private var pendingRefusals: [IngestRefusal] = []
-    /// Refusals kept per run; beyond this only the count grows.
-    static let maximumStoredRefusals = 10_000
 
     init(path: String, label: String) throws {
         executor = QueueExecutor(label: label)
@@ -40,42 +38,27 @@ actor SQLiteConnection {
 
     // MARK: - Migrations
 
-    func migrate() throws -> [MigrationStatus] {
+    /// Applies the pending migrations in one immediate transaction: all or nothing, and a second
+    /// process migrating at the same time waits, then finds nothing left to do.
+    func migrate(now: Timestamp) throws -> [MigrationStatus] {
         let db = try db()
-        try db.execute(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)
-            """)
-        var applied: [String: String] = [:]
-        let select = try db.prepared("SELECT name, checksum FROM schema_migrations")
-        while try select.step() { applied[select.text(0)!] = select.text(1)! }
-        var statuses: [MigrationStatus] = []
-        let files = try MigrationFiles.files(for: "sqlite")
-        for file in files {
-            let checksum = SHA256.hex(SHA256.hash(Array(file.sql.utf8)))
-            if let recorded = applied[file.name] {
-                guard recorded == checksum else {
-                    throw StoreError.migration(
-                        "migration \(file.name) was applied with checksum \(recorded.prefix(12))… but the program's copy has \(checksum.prefix(12))…; released migrations must never change"
-                    )
-                }
-                statuses.append(MigrationStatus(name: file.name, appliedNow: false))
-                continue
-            }
-            try db.transaction { () throws(StoreError) in
-                try db.execute(file.sql)
+        return try db.transaction { () throws(StoreError) in
+            try db.execute(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)
+                """)
+            var applied: [String: String] = [:]
+            let select = try db.prepared("SELECT name, checksum FROM schema_migrations")
+            while try select.step() { applied[select.text(0)!] = select.text(1)! }
+            let plan = try MigrationPlan(backend: "sqlite", applied: applied)
+            for step in plan.pending {
+                try db.execute(step.file.sql)
                 try db.prepared("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)")
-                    .bind(.text(file.name), .text(checksum), .integer(RegistryClock.system.now().microseconds)).run()
+                    .bind(.text(step.file.name), .text(step.checksum), .integer(now.microseconds)).run()
             }
-            statuses.append(MigrationStatus(name: file.name, appliedNow: true))
+            return plan.statuses
         }
-        let known = Set(files.map(\.name))
-        if let unknown = applied.keys.sorted().first(where: { !known.contains($0) }) {
-            throw StoreError.migration(
-                "the database has migration \(unknown), which this program does not know; it is newer than the program")
-        }
-        return statuses
     }
 
     // MARK: - Ingest
@@ -109,7 +92,7 @@ actor SQLiteConnection {
             "SELECT id, content_hash, version, removed, document FROM locations WHERE country_code = ? AND party_id = ? AND location_key = ?"
         ).bind(.text(key.countryCode), .text(key.partyID), .text(key.locationID))
         let document = SQLiteValue.utf8(incoming.document)
-        let findings = SQLiteValue.utf8(Self.findingsJSON(incoming.findings))
+        let findings = SQLiteValue.utf8(Finding.storedJSON(incoming.findings))
         let operatorTime: SQLiteValue = location.lastUpdated.map { .integer($0.microseconds) } ?? .null
         guard try find.step() else {
             let columns = Self.columns(of: location)
@@ -263,7 +246,7 @@ actor SQLiteConnection {
     }
 
     func refuse(_ refusals: [IngestRefusal], runID: Int64) {
-        let room = Self.maximumStoredRefusals - pendingRefusals.count
+        let room = IngestRefusal.maximumStoredPerRun - pendingRefusals.count
         if room > 0 { pendingRefusals.append(contentsOf: refusals.prefix(room)) }
     }
 
@@ -316,12 +299,6 @@ actor SQLiteConnection {
         _ runID: Int64, status: IngestRun.Status, summary: IngestRunSummary, error: String?, now: Timestamp,
         db: SQLiteDatabase
     ) throws(StoreError) {
-        var writer = JSONWriter(capacity: 256)
-        writer.beginObject()
-        for (code, count) in summary.findingsByCode.sorted(by: { $0.key < $1.key }) {
-            writer.member(code.rawValue, count)
-        }
-        writer.endObject()
         try db.prepared(
             """
             UPDATE ingest_runs SET finished_at = ?, status = ?, records_read = ?, created = ?, changed = ?,
@@ -331,7 +308,7 @@ actor SQLiteConnection {
             .integer(now.microseconds), .text(status.rawValue), .integer(Int64(summary.read)),
             .integer(Int64(summary.created)), .integer(Int64(summary.changed)), .integer(Int64(summary.unchanged)),
             .integer(Int64(summary.refused)), .integer(Int64(summary.removed)),
-            .text(String(decoding: writer.bytes, as: UTF8.self)), error.map { .text($0) } ?? .null, .integer(runID)
+            .utf8(summary.findingsJSON), error.map { .text($0) } ?? .null, .integer(runID)
         ).run()
     }
 
@@ -429,13 +406,7 @@ actor SQLiteConnection {
         summary.unchanged = Int(row.int(11))
         summary.refused = Int(row.int(12))
         summary.removed = Int(row.int(13))
-        if case .object(let counts) = try? JSONParser.parse(row.bytes(14)) {
-            for member in counts.members {
-                if case .number(let number) = member.value {
-                    summary.findingsByCode[FindingCode(rawValue: member.key)] = number.intValue
-                }
-            }
-        }
+        summary.readFindings(row.bytes(14))
         return IngestRun(
             id: row.int(0), kind: IngestKind(rawValue: row.text(1)!) ?? .file, source: row.text(2)!, party: row.text(3),
             ocpiVersion: row.text(4), startedAt: Timestamp(microseconds: row.int(5)),
@@ -461,11 +432,7 @@ actor SQLiteConnection {
     func stats() throws -> RegistryStats {
         let db = try db()
         var stats = RegistryStats()
-        let totals = try db.prepared(
-            """
-            SELECT count(*), coalesce(sum(publish AND NOT removed), 0), coalesce(sum(removed), 0),
-                coalesce(sum(evse_count), 0), coalesce(sum(connector_count), 0) FROM locations
-            """)
+        let totals = try db.statement(StatsQueries.totals)
         if try totals.step() {
             stats.locations = Int(totals.int(0))
             stats.published = Int(totals.int(1))
@@ -480,59 +447,24 @@ actor SQLiteConnection {
                 result.append(
                     RegistryStats.Count(key: rows.text(0) ?? "", locations: Int(rows.int(1)), evses: Int(rows.int(2))))
             }
-            return result
+            return StatsQueries.ordered(result)
         }
         func tallies(_ sql: String) throws(StoreError) -> [RegistryStats.Tally] {
             let rows = try db.statement(sql)
             var result: [RegistryStats.Tally] = []
             while try rows.step() {
-                result.append(RegistryStats.Tally(key: rows.text(0) ?? "(none)", count: Int(rows.int(1))))
+                result.append(RegistryStats.Tally(key: rows.text(0) ?? "", count: Int(rows.int(1))))
             }
-            return result
+            return StatsQueries.ordered(result)
         }
-        stats.byOperator = try counts(
-            "SELECT country_code || '*' || party_id, count(*), sum(evse_count) FROM locations GROUP BY 1 ORDER BY 2 DESC, 1"
-        )
-        stats.byCountry = try counts(
-            "SELECT coalesce(country, '(none)'), count(*), sum(evse_count) FROM locations GROUP BY 1 ORDER BY 2 DESC, 1"
-        )
-        stats.byStatus = try tallies(
-            "SELECT coalesce(status, '(none)'), count(*) FROM evses GROUP BY 1 ORDER BY 2 DESC, 1")
-        stats.byConnectorStandard = try tallies(
-            "SELECT coalesce(standard, '(none)'), count(*) FROM connectors GROUP BY 1 ORDER BY 2 DESC, 1")
-        stats.byPowerClass = try tallies(
-            """
-            SELECT CASE
-                WHEN max_power_w IS NULL THEN 'unknown'
-                WHEN power_type = 'DC' AND max_power_w >= 350000 THEN 'DC >=350 kW'
-                WHEN power_type = 'DC' AND max_power_w >= 150000 THEN 'DC 150-349 kW'
-                WHEN power_type = 'DC' AND max_power_w >= 50000 THEN 'DC 50-149 kW'
-                WHEN power_type = 'DC' THEN 'DC <50 kW'
-                WHEN max_power_w > 22000 THEN 'AC >22 kW'
-                WHEN max_power_w > 7400 THEN 'AC 7.4-22 kW'
-                ELSE 'AC <=7.4 kW' END, count(*)
-            FROM connectors GROUP BY 1 ORDER BY 2 DESC, 1
-            """)
-        stats.findingsByCode = try tallies(
-            "SELECT code, sum(count) FROM location_finding_counts GROUP BY code ORDER BY 2 DESC, 1")
-        let runs = try db.prepared("SELECT count(*) FROM ingest_runs")
+        stats.byOperator = try counts(StatsQueries.byOperator)
+        stats.byCountry = try counts(StatsQueries.byCountry)
+        stats.byStatus = try tallies(StatsQueries.byStatus)
+        stats.byConnectorStandard = try tallies(StatsQueries.byConnectorStandard)
+        stats.byPowerClass = try tallies(StatsQueries.byPowerClass)
+        stats.findingsByCode = try tallies(StatsQueries.findingsByCode)
+        let runs = try db.statement(StatsQueries.ingestRuns)
         if try runs.step() { stats.ingestRuns = Int(runs.int(0)) }
         return stats
-    }
-
-    // MARK: - Helpers
-
-    static func findingsJSON(_ findings: [Finding]) -> [UInt8] {
-        var writer = JSONWriter(capacity: 64 + findings.count * 96)
-        writer.beginArray()
-        for finding in findings {
-            writer.beginObject()
-            writer.member("code", finding.code.rawValue)
-            writer.member("path", finding.path)
-            writer.member("message", finding.message)
-            writer.endObject()
-        }
-        writer.endArray()
-        return writer.bytes
     }
 }

@@ -19,7 +19,7 @@ public final class SQLiteStore: Store {
     }
 
     public func migrate() async throws -> [MigrationStatus] {
-        try await reader.migrate()
+        try await reader.migrate(now: clock.now())
     }
 
     public func beginIngest(_ start: IngestRunStart) async throws -> any IngestSession {
@@ -52,6 +52,12 @@ public final class SQLiteStore: Store {
         async throws
     {
         try await reader.forEachLocation(query, body)
+    }
+
+    /// A `flock` on `<database>.<task>.lock`: held by one open file at a time, on this machine,
+    /// which is all that can share a SQLite file; released by the kernel if the process dies.
+    public func exclusively<T: Sendable>(_ task: String, _ body: @Sendable () async throws -> T) async throws -> T? {
+        try await FileLock.withLock(at: "\(path).\(task).lock", body)
     }
 
     public func close() async {

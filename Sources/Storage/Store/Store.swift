@@ -30,6 +30,11 @@ public protocol Store: Sendable {
     func forEachLocation(_ query: LocationQuery, _ body: @escaping @Sendable (StoredLocation) throws -> Void)
         async throws
 
+    /// Runs `body` unless another process (or store) already runs `task` on this database, in
+    /// which case it returns nil at once: what must happen once across instances (schedulers,
+    /// sweeps) goes through here. PostgreSQL: an advisory lock; SQLite: a file lock.
+    func exclusively<T: Sendable>(_ task: String, _ body: @Sendable () async throws -> T) async throws -> T?
+
     func close() async
 }
 

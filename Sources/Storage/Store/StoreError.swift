@@ -10,6 +10,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case migration(String)
     /// A database URL or option is malformed.
     case configuration(String)
+    /// The connection dropped before the work committed: nothing of it was stored, and it is safe
+    /// to run it again on a fresh connection.
+    case disconnected(String)
+    /// The connection dropped while a commit was under way: the work may or may not be stored.
+    case commitUncertain(String)
 
     public var description: String {
         switch self {
@@ -18,6 +23,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .busy(let message): "database busy: \(message)"
         case .migration(let message): "migration error: \(message)"
         case .configuration(let message): "database configuration error: \(message)"
+        case .disconnected(let message): "database connection lost: \(message)"
+        case .commitUncertain(let message):
+            "database connection lost while committing, so the outcome is unknown (check the ingest runs): \(message)"
         }
     }
 }

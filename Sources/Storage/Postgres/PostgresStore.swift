@@ -1,0 +1,189 @@
+import RegistryCore
+import Synchronization
+
+/// The production store (DESIGN.md): PostgreSQL over libpq, for several stateless instances on
+/// one database. Reads and ingests use a small pool of connections; a read that fails because
+/// the connection dropped is retried once on a fresh connection; an ingest that lost its
+/// connection fails with `.disconnected` (nothing of it committed), so its caller can run it again.
+public final class PostgresStore: Store {
+    /// The connection string with any password hidden, fit to print.
+    public let description: String
+    let clock: RegistryClock
+    let pool: PostgresPool
+
+    /// `conninfo` is a `postgres://` URL or libpq `key=value` pairs; nothing connects until the
+    /// first use.
+    public init(conninfo: String, maximumConnections: Int = 4, clock: RegistryClock = .system) throws(StoreError) {
+        try PostgresConninfo.validate(conninfo)
+        description = PostgresConninfo.redacted(conninfo)
+        self.clock = clock
+        pool = PostgresPool(conninfo: conninfo, maximumConnections: maximumConnections)
+    }
+
+    /// Runs `body` on a pooled connection, marking the connection broken if it was lost.
+    func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let (connection, generation) = await pool.acquire()
+        do {
+            let result = try await body(connection)
+            await pool.release(connection, generation: generation)
+            return result
+        } catch let error as StoreError {
+            await pool.release(connection, generation: generation, broken: error.isConnectionLoss)
+            throw error
+        } catch {
+            await pool.release(connection, generation: generation)
+            throw error
+        }
+    }
+
+    /// A read: retried once on a fresh connection when the connection dropped.
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await withConnection(body)
+        } catch StoreError.disconnected {
+            return try await withConnection(body)
+        }
+    }
+
+    public func migrate() async throws -> [MigrationStatus] {
+        let now = clock.now().microseconds
+        return try await read { try await $0.migrate(now: now) }
+    }
+
+    public func beginIngest(_ start: IngestRunStart) async throws -> any IngestSession {
+        let (connection, generation) = await pool.acquire()
+        do {
+            let runID = try await connection.beginRun(start, now: clock.now().microseconds)
+            return PostgresIngestSession(
+                store: self, connection: connection, generation: generation, runID: runID)
+        } catch {
+            await pool.release(connection, generation: generation, broken: error.isConnectionLoss)
+            throw error
+        }
+    }
+
+    public func location(_ key: LocationKey) async throws -> StoredLocation? {
+        try await read { try await $0.location(key) }
+    }
+
+    public func history(of key: LocationKey) async throws -> [LocationVersion] {
+        try await read { try await $0.history(of: key) }
+    }
+
+    public func ingestRuns(limit: Int) async throws -> [IngestRun] {
+        try await read { try await $0.ingestRuns(limit: limit) }
+    }
+
+    public func refusals(ofRun runID: Int64) async throws -> [IngestRefusal] {
+        try await read { try await $0.refusals(ofRun: runID) }
+    }
+
+    public func stats() async throws -> RegistryStats {
+        try await read { try await $0.stats() }
+    }
+
+    public func forEachLocation(_ query: LocationQuery, _ body: @escaping @Sendable (StoredLocation) throws -> Void)
+        async throws
+    {
+        // A retry resumes after the last location delivered, so none is delivered twice.
+        let last = Mutex<LocationKey?>(nil)
+        try await read { connection in
+            let resumeAfter = last.withLock { $0 }
+            try await connection.forEachLocation(query, after: resumeAfter) { location in
+                try body(location)
+                last.withLock { $0 = location.key }
+            }
+        }
+    }
+
+    public func exclusively<T: Sendable>(_ task: String, _ body: @Sendable () async throws -> T) async throws -> T? {
+        try await withConnection { connection in
+            guard try await connection.tryLock(task) else { return nil }
+            do {
+                let result = try await body()
+                await connection.unlock(task)
+                return result
+            } catch {
+                await connection.unlock(task)
+                throw error
+            }
+        }
+    }
+
+    public func close() async {
+        await pool.close()
+    }
+}
+
+extension StoreError {
+    /// The connection broke (whether or not a commit was under way).
+    var isConnectionLoss: Bool {
+        switch self {
+        case .disconnected, .commitUncertain: true
+        default: false
+        }
+    }
+}
+
+/// An ingest transaction holding one pooled connection until it finishes.
+final class PostgresIngestSession: IngestSession {
+    let runID: Int64
+    private let store: PostgresStore
+    private let connection: PostgresConnection
+    private let generation: Int
+    /// Set once the connection went back to the pool.
+    private let released = Mutex(false)
+
+    init(store: PostgresStore, connection: PostgresConnection, generation: Int, runID: Int64) {
+        self.store = store
+        self.connection = connection
+        self.generation = generation
+        self.runID = runID
+    }
+
+    deinit {
+        // A session dropped without finish or abandon: roll back and give the connection back.
+        guard !released.withLock({ $0 }) else { return }
+        let (pool, connection, generation) = (store.pool, connection, generation)
+        Task {
+            await connection.disconnect()
+            await pool.release(connection, generation: generation, broken: true)
+        }
+    }
+
+    func apply(_ batch: [IncomingLocation]) async throws -> [IngestOutcome] {
+        try await connection.apply(batch, runID: runID, now: store.clock.now().microseconds)
+    }
+
+    func refuse(_ refusals: [IngestRefusal]) async throws {
+        await connection.refuse(refusals)
+    }
+
+    /// On failure the connection stays with the session, for `abandon`.
+    func finish(_ summary: IngestRunSummary) async throws -> IngestRun {
+        let run = try await connection.finishRun(runID, summary: summary, now: store.clock.now().microseconds)
+        await release(broken: false)
+        return run
+    }
+
+    func abandon(error: String, _ summary: IngestRunSummary) async throws -> IngestRun {
+        do {
+            let run = try await connection.abandonRun(
+                runID, error: error, summary: summary, now: store.clock.now().microseconds)
+            await release(broken: false)
+            return run
+        } catch {
+            await release(broken: error.isConnectionLoss)
+            throw error
+        }
+    }
+
+    private func release(broken: Bool) async {
+        guard
+            !released.withLock({ value in
+                defer { value = true }; return value
+            })
+        else { return }
+        await store.pool.release(connection, generation: generation, broken: broken)
+    }
+}

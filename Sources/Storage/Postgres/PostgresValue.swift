@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A parameter sent to PostgreSQL, in the text format (the server parses it by the parameter's
+/// type in the statement).
+enum PostgresValue {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case boolean(Bool)
+    case text(String)
+    /// UTF-8 text already in bytes (stored documents), sent without a String round trip.
+    case utf8([UInt8])
+    /// Binary data, sent in bytea's hex form.
+    case bytea([UInt8])
+
+    static func optional(_ text: String?) -> PostgresValue { text.map { .text($0) } ?? .null }
+    static func optional(_ integer: Int64?) -> PostgresValue { integer.map { .integer($0) } ?? .null }
+
+    /// The text-format bytes, NUL-terminated; nil for NULL.
+    fileprivate var textBytes: [UInt8]? {
+        switch self {
+        case .null: nil
+        case .integer(let value): Array(String(value).utf8) + [0]
+        case .real(let value): Array(String(value).utf8) + [0]
+        case .boolean(let value): value ? [UInt8(ascii: "t"), 0] : [UInt8(ascii: "f"), 0]
+        case .text(let value): Array(value.utf8) + [0]
+        case .utf8(let bytes): bytes + [0]
+        case .bytea(let bytes): Array(PostgresValue.hex(bytes).utf8) + [0]
+        }
+    }
+
+    /// `\x` followed by lower-case hex digits.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
+        text.reserveCapacity(2 + bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Calls `body` with libpq's parallel parameter arrays, valid only during the call.
+    static func withParameters<R>(
+        _ parameters: [PostgresValue],
+        _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+    ) -> R {
+        let buffers = parameters.map(\.textBytes)
+        var pointers: [UnsafePointer<CChar>?] = []
+        var allocations: [UnsafeMutablePointer<CChar>] = []
+        defer { allocations.forEach { $0.deallocate() } }
+        for buffer in buffers {
+            guard let buffer else {
+                pointers.append(nil)
+                continue
+            }
+            let allocation = UnsafeMutablePointer<CChar>.allocate(capacity: buffer.count)
+            buffer.withUnsafeBytes {
+                allocation.update(from: $0.bindMemory(to: CChar.self).baseAddress!, count: buffer.count)
+            }
+            allocations.append(allocation)
+            pointers.append(UnsafePointer(allocation))
+        }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress, nil, nil) }
+    }
+}

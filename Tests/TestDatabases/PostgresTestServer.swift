@@ -1,0 +1,180 @@
+import Foundation
+import Synchronization
+
+@testable import Storage
+
+/// The PostgreSQL server the tests use: `CHARGEREG_TEST_POSTGRES` if given, else a throwaway
+/// cluster this process starts on a free loopback port in a temp directory (through
+/// `runuser -u postgres` when running as root, since initdb refuses root) and stops at exit.
+public final class PostgresTestServer: Sendable {
+    /// A libpq connection string for the server's `postgres` database.
+    public let conninfo: String
+    /// The cluster's data directory, when this process owns the server (nil for an external one).
+    let dataDirectory: String?
+    let binaries: String?
+
+    /// Why PostgreSQL tests cannot run here, or nil when they can.
+    public static let unavailableReason: String? = {
+        if externalConninfo != nil { return nil }
+        guard let binaries else {
+            return
+                "PostgreSQL tests skipped: no CHARGEREG_TEST_POSTGRES URL and no server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin; install the 'postgresql' package"
+        }
+        if getuid() == 0 && !FileManager.default.fileExists(atPath: "/usr/sbin/runuser") {
+            return "PostgreSQL tests skipped: running as root without runuser to start \(binaries)/initdb as postgres"
+        }
+        return nil
+    }()
+
+    /// True when `CHARGEREG_REQUIRE_POSTGRES=1` makes a missing PostgreSQL a failure.
+    public static let isRequired = ProcessInfo.processInfo.environment["CHARGEREG_REQUIRE_POSTGRES"] == "1"
+
+    static let externalConninfo: String? = ProcessInfo.processInfo.environment["CHARGEREG_TEST_POSTGRES"]
+        .flatMap { $0.isEmpty ? nil : $0 }
+
+    static let binaries: String? = {
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return versions.sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "\(root)/\($0)/bin" }
+            .first { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") }
+    }()
+
+    private init(conninfo: String, dataDirectory: String?, binaries: String?) {
+        self.conninfo = conninfo
+        self.dataDirectory = dataDirectory
+        self.binaries = binaries
+    }
+
+    private static let starting = Mutex<Task<PostgresTestServer, any Error>?>(nil)
+
+    /// The server, started on first use.
+    public static func shared() async throws -> PostgresTestServer {
+        let task = starting.withLock { task in
+            if let task { return task }
+            let started = Task { try start() }
+            task = started
+            return started
+        }
+        return try await task.value
+    }
+
+    private static func start() throws -> PostgresTestServer {
+        if let externalConninfo {
+            return PostgresTestServer(conninfo: externalConninfo, dataDirectory: nil, binaries: nil)
+        }
+        if let unavailableReason { throw TestServerError(unavailableReason) }
+        let binaries = binaries!
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chargereg-pg-\(getpid())-\(UUID().uuidString.prefix(8))"
+        ).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if getuid() == 0 {
+            guard let user = getpwnam("postgres") else {
+                throw TestServerError("running as root, but there is no 'postgres' user")
+            }
+            chown(directory, user.pointee.pw_uid, user.pointee.pw_gid)
+        }
+        let port = try freeLoopbackPort()
+        let server = PostgresTestServer(
+            conninfo: "host=127.0.0.1 port=\(port) user=postgres dbname=postgres", dataDirectory: directory,
+            binaries: binaries)
+        try server.run(
+            "initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
+        let settings = [
+            "-p \(port)", "-k \(directory)", "-c listen_addresses=127.0.0.1", "-c fsync=off",
+            "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300",
+        ]
+        // Kept beside the cluster, so that a restart uses the same settings.
+        try (settings.joined(separator: " ") + "\n").write(
+            toFile: "\(directory)/settings", atomically: true, encoding: .utf8)
+        try server.start()
+        owned.withLock { $0 = (binaries, directory) }
+        atexit {
+            PostgresTestServer.reportAndStop()
+        }
+        return server
+    }
+
+    /// `pg_ctl start`, waiting until the server accepts connections.
+    public func start() throws {
+        guard let dataDirectory else { throw TestServerError("the test server is external; it cannot be started") }
+        let settings = try String(contentsOfFile: "\(dataDirectory)/settings", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try run("pg_ctl", ["-D", "\(dataDirectory)/data", "-l", "\(dataDirectory)/log", "-o", settings, "-w", "start"])
+    }
+
+    /// `pg_ctl stop -m fast`: every connection is cut, as in a server restart.
+    public func stop() throws {
+        guard let dataDirectory else { throw TestServerError("the test server is external; it cannot be stopped") }
+        try run("pg_ctl", ["-D", "\(dataDirectory)/data", "-m", "fast", "-w", "stop"])
+    }
+
+    /// True when this process owns the server and can stop and start it.
+    public var isOwned: Bool { dataDirectory != nil }
+
+    /// Runs a server tool (as postgres when root) with posix_spawn, its output in a file: the
+    /// server that `pg_ctl start` leaves running must not hold a pipe of ours open.
+    private func run(_ tool: String, _ arguments: [String]) throws {
+        let path = "\(binaries!)/\(tool)"
+        let argv = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", path] + arguments : [path] + arguments
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("pg-tool-\(UUID().uuidString)").path
+        defer { unlink(output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else {
+            throw TestServerError("cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0 else {
+            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            throw TestServerError("\(tool) \(arguments.joined(separator: " ")) failed (status \(status)):\n\(text)")
+        }
+    }
+
+    private static func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw TestServerError("cannot find a free loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    // MARK: - Bookkeeping
+
+    private static let owned = Mutex<(binaries: String, directory: String)?>(nil)
+    static let storesMade = Mutex(0)
+
+    /// At exit: says how many PostgreSQL stores the tests used, and stops the owned cluster.
+    private static func reportAndStop() {
+        let count = storesMade.withLock { $0 }
+        FileHandle.standardError.write(Data("PostgreSQL: \(count) test stores ran on a throwaway cluster\n".utf8))
+        guard let (binaries, directory) = owned.withLock({ $0 }) else { return }
+        let prefix = getuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : ""
+        _ = system(
+            "\(prefix)\(binaries)/pg_ctl -D '\(directory)/data' -m immediate stop >/dev/null 2>&1; rm -rf '\(directory)'"
+        )
+    }
+}
+
+public struct TestServerError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+@testable import Storage
+
+/// The store backends every storage test runs on: SQLite always, PostgreSQL when it can run
+/// here (see `PostgresTestServer.unavailableReason`).
+public enum TestBackend: String, Sendable, CustomStringConvertible, CaseIterable {
+    case sqlite, postgres
+
+    public static let available: [TestBackend] =
+        PostgresTestServer.unavailableReason == nil ? [.sqlite, .postgres] : [.sqlite]
+
+    public var description: String { rawValue }
+
+    /// A fresh, empty database (a temp file, or a schema of its own), removed afterwards.
+    @discardableResult
+    public func withDatabase<T>(_ body: (TestDatabase) async throws -> T) async throws -> T {
+        let database = try await TestDatabase.make(self)
+        defer { database.remove() }
+        return try await body(database)
+    }
+
+    /// A fresh, migrated store on a fresh database, closed and removed afterwards.
+    @discardableResult
+    public func withStore<T>(
+        clock: RegistryClock = .system, migrate: Bool = true, _ body: (any Store, TestDatabase) async throws -> T
+    ) async throws -> T {
+        try await withDatabase { database in
+            let store = try database.open(clock: clock)
+            do {
+                if migrate { _ = try await store.migrate() }
+                let result = try await body(store, database)
+                await store.close()
+                return result
+            } catch {
+                await store.close()
+                throw error
+            }
+        }
+    }
+}
+
+/// One test's database: a SQLite file path or a PostgreSQL connection string whose search path
+/// is a fresh schema.
+public struct TestDatabase: Sendable {
+    public let backend: TestBackend
+    /// What `--database` takes for this database.
+    public let location: String
+    let schema: String?
+    /// The server's own connection string, for creating and dropping the schema.
+    let serverConninfo: String?
+
+    static func make(_ backend: TestBackend) async throws -> TestDatabase {
+        switch backend {
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "store-\(UUID().uuidString).sqlite"
+            ).path
+            return TestDatabase(backend: backend, location: path, schema: nil, serverConninfo: nil)
+        case .postgres:
+            let server = try await PostgresTestServer.shared()
+            let schema = "test_" + UUID().uuidString.replacing("-", with: "").lowercased()
+            try LibPQConnection(conninfo: server.conninfo).execute("CREATE SCHEMA \(schema)")
+            PostgresTestServer.storesMade.withLock { $0 += 1 }
+            return TestDatabase(
+                backend: backend, location: Self.conninfo(server.conninfo, schema: schema), schema: schema,
+                serverConninfo: server.conninfo)
+        }
+    }
+
+    /// `conninfo` with its search path set to `schema`, in the string's own form.
+    static func conninfo(_ conninfo: String, schema: String) -> String {
+        guard conninfo.contains("://") else { return conninfo + " options='-csearch_path=\(schema)'" }
+        return conninfo + (conninfo.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+    }
+
+    /// Another store on the same database (a second instance).
+    public func open(clock: RegistryClock = .system) throws -> any Store {
+        switch backend {
+        case .sqlite: try SQLiteStore(path: location, clock: clock)
+        case .postgres: try PostgresStore(conninfo: location, clock: clock)
+        }
+    }
+
+    /// Runs SQL directly, outside the store (to tamper with what the store wrote).
+    public func execute(_ sql: String) throws {
+        switch backend {
+        case .sqlite: try SQLiteDatabase(path: location).execute(sql)
+        case .postgres: try LibPQConnection(conninfo: location).execute(sql)
+        }
+    }
+
+    func remove() {
+        switch backend {
+        case .sqlite:
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location + suffix) }
+        case .postgres:
+            guard let schema, let serverConninfo else { return }
+            try? LibPQConnection(conninfo: serverConninfo).execute("DROP SCHEMA \(schema) CASCADE")
+        }
+    }
+}
