@@ -62,6 +62,16 @@ public final class PostgresTestServer: Sendable {
         if let externalConninfo {
             return PostgresTestServer(conninfo: externalConninfo, dataDirectory: nil, binaries: nil)
         }
+        return try cluster()
+    }
+
+    /// A cluster of this test's own, for tests that stop and start the server; stopped at exit.
+    public static func dedicated() async throws -> PostgresTestServer {
+        try await Task { try cluster() }.value
+    }
+
+    /// Creates and starts a new cluster on a free loopback port.
+    private static func cluster() throws -> PostgresTestServer {
         if let unavailableReason { throw TestServerError(unavailableReason) }
         let binaries = binaries!
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -74,25 +84,38 @@ public final class PostgresTestServer: Sendable {
             }
             chown(directory, user.pointee.pw_uid, user.pointee.pw_gid)
         }
-        let port = try freeLoopbackPort()
-        let server = PostgresTestServer(
-            conninfo: "host=127.0.0.1 port=\(port) user=postgres dbname=postgres", dataDirectory: directory,
-            binaries: binaries)
-        try server.run(
+        let initdb = PostgresTestServer(conninfo: "", dataDirectory: directory, binaries: binaries)
+        try initdb.run(
             "initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
-        let settings = [
-            "-p \(port)", "-k \(directory)", "-c listen_addresses=127.0.0.1", "-c fsync=off",
-            "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300",
-        ]
-        // Kept beside the cluster, so that a restart uses the same settings.
-        try (settings.joined(separator: " ") + "\n").write(
-            toFile: "\(directory)/settings", atomically: true, encoding: .utf8)
-        try server.start()
-        owned.withLock { $0 = (binaries, directory) }
-        atexit {
-            PostgresTestServer.reportAndStop()
+        let first = owned.withLock { clusters in
+            clusters.append(directory)
+            return clusters.count == 1
         }
-        return server
+        if first { atexit { PostgresTestServer.reportAndStop() } }
+        // A port below the ephemeral range, so that no client socket takes it between the check
+        // and the server's bind; another on the rare collision.
+        var failure: (any Error)?
+        for _ in 0..<5 {
+            guard let port = (0..<100).lazy.map({ _ in Int.random(in: 20_000..<32_000) }).first(where: isFree)
+            else { break }
+            let settings = [
+                "-p \(port)", "-k \(directory)", "-c listen_addresses=127.0.0.1", "-c fsync=off",
+                "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300",
+            ]
+            // Kept beside the cluster, so that a restart uses the same settings.
+            try (settings.joined(separator: " ") + "\n").write(
+                toFile: "\(directory)/settings", atomically: true, encoding: .utf8)
+            let server = PostgresTestServer(
+                conninfo: "host=127.0.0.1 port=\(port) user=postgres dbname=postgres", dataDirectory: directory,
+                binaries: binaries)
+            do {
+                try server.start()
+                return server
+            } catch {
+                failure = error
+            }
+        }
+        throw failure ?? TestServerError("cannot find a free loopback port")
     }
 
     /// `pg_ctl start`, waiting until the server accepts connections.
@@ -100,7 +123,12 @@ public final class PostgresTestServer: Sendable {
         guard let dataDirectory else { throw TestServerError("the test server is external; it cannot be started") }
         let settings = try String(contentsOfFile: "\(dataDirectory)/settings", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        try run("pg_ctl", ["-D", "\(dataDirectory)/data", "-l", "\(dataDirectory)/log", "-o", settings, "-w", "start"])
+        do {
+            try run("pg_ctl", ["-D", "\(dataDirectory)/data", "-l", "\(dataDirectory)/log", "-o", settings, "-w", "start"])
+        } catch {
+            let log = (try? String(contentsOfFile: "\(dataDirectory)/log", encoding: .utf8)) ?? ""
+            throw TestServerError("\(error)\nserver log:\n\(log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
+        }
     }
 
     /// `pg_ctl stop -m fast`: every connection is cut, as in a server restart.
@@ -140,37 +168,37 @@ public final class PostgresTestServer: Sendable {
         }
     }
 
-    private static func freeLoopbackPort() throws -> Int {
+    /// True when nothing listens on or holds `port` on the loopback address.
+    private static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound else { throw TestServerError("cannot find a free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     // MARK: - Bookkeeping
 
-    private static let owned = Mutex<(binaries: String, directory: String)?>(nil)
+    /// Data directories of the clusters this process started.
+    private static let owned = Mutex<[String]>([])
     static let storesMade = Mutex(0)
 
-    /// At exit: says how many PostgreSQL stores the tests used, and stops the owned cluster.
+    /// At exit: says how many PostgreSQL stores the tests used, and stops the clusters started.
     private static func reportAndStop() {
         let count = storesMade.withLock { $0 }
-        FileHandle.standardError.write(Data("PostgreSQL: \(count) test stores ran on a throwaway cluster\n".utf8))
-        guard let (binaries, directory) = owned.withLock({ $0 }) else { return }
+        FileHandle.standardError.write(Data("PostgreSQL: \(count) test databases were used\n".utf8))
+        guard let binaries else { return }
         let prefix = getuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : ""
-        _ = system(
-            "\(prefix)\(binaries)/pg_ctl -D '\(directory)/data' -m immediate stop >/dev/null 2>&1; rm -rf '\(directory)'"
-        )
+        for directory in owned.withLock({ $0 }) {
+            _ = system(
+                "\(prefix)\(binaries)/pg_ctl -D '\(directory)/data' -m immediate stop >/dev/null 2>&1; rm -rf '\(directory)'")
+        }
     }
 }
 

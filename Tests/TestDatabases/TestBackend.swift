@@ -68,10 +68,26 @@ public struct TestDatabase: Sendable {
         }
     }
 
-    /// `conninfo` with its search path set to `schema`, in the string's own form.
+    /// `conninfo` with its search path set to `schema` and the schema as application name (to
+    /// find this test's connections), in the string's own form.
     static func conninfo(_ conninfo: String, schema: String) -> String {
-        guard conninfo.contains("://") else { return conninfo + " options='-csearch_path=\(schema)'" }
-        return conninfo + (conninfo.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+        guard conninfo.contains("://") else {
+            return conninfo + " options='-csearch_path=\(schema)' application_name=\(schema)"
+        }
+        return conninfo + (conninfo.contains("?") ? "&" : "?")
+            + "options=-csearch_path%3D\(schema)&application_name=\(schema)"
+    }
+
+    /// Cuts this test's server connections (only those inside a transaction, if asked), as a
+    /// network failure or an administrator would; returns how many.
+    public func terminateConnections(inTransactionOnly: Bool = false) throws -> Int {
+        guard let schema, let serverConninfo else { return 0 }
+        let result = try LibPQConnection(conninfo: serverConninfo).query(
+            """
+            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE application_name = $1 AND (NOT $2 OR xact_start IS NOT NULL)
+            """, [.text(schema), .boolean(inTransactionOnly)])
+        return Int(result.int(0, 0))
     }
 
     /// Another store on the same database (a second instance).

@@ -31,8 +31,21 @@ public struct FileIngest: Sendable {
         public var bytes: Int
     }
 
+    /// Ingests one file. If the database connection drops before the file's transaction
+    /// commits, nothing of it was stored, and the whole file is ingested once more on a fresh
+    /// connection (the failed attempt stays in the ingest runs).
     public func ingest(path: String, party: PartyCode?, version declaredVersion: OCPIVersion?) async throws(IngestError)
         -> Report
+    {
+        do {
+            return try await ingestOnce(path: path, party: party, version: declaredVersion)
+        } catch .store(_, .disconnected) {
+            return try await ingestOnce(path: path, party: party, version: declaredVersion)
+        }
+    }
+
+    private func ingestOnce(path: String, party: PartyCode?, version declaredVersion: OCPIVersion?)
+        async throws(IngestError) -> Report
     {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }

@@ -12,6 +12,8 @@ public enum IngestError: Error, CustomStringConvertible {
         switch self {
         case .cannotOpen(let path, let reason): "\(path): cannot open: \(reason)"
         case .malformedJSON(let path, let error): "\(path): malformed JSON: \(error); nothing from this file was stored"
+        case .store(let path, .commitUncertain(let message)):
+            "\(path): \(StoreError.commitUncertain(message))"
         case .store(let path, let error): "\(path): \(error); nothing from this file was stored"
         }
     }
