@@ -3,6 +3,7 @@ import JSON
 import OCPI
 import RegistryCore
 import Storage
+import TestDatabases
 import TestFixtures
 import Testing
 
@@ -12,13 +13,6 @@ import Testing
 /// connector, the garbled file, and the round trip through export.
 @Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
 struct FileIngestTests {
-    static func makeStore() async throws -> SQLiteStore {
-        let path = Fixtures.temporaryDirectory().appendingPathComponent("registry.sqlite").path
-        let store = try SQLiteStore(path: path)
-        _ = try await store.migrate()
-        return store
-    }
-
     static func ingestFeeds(into store: any Store) async throws -> [FileIngest.Report] {
         var reports: [FileIngest.Report] = []
         for feed in Fixtures.feeds() {
@@ -40,97 +34,137 @@ struct FileIngestTests {
         return rows.all
     }
 
-    @Test func storesAllLocationsOfTheNineFeeds() async throws {
-        let store = try await Self.makeStore()
-        let reports = try await Self.ingestFeeds(into: store)
-        #expect(reports.map(\.run.summary.refused).reduce(0, +) == 0)
-        #expect(reports.map(\.run.summary.created).reduce(0, +) == 1660)
-        let stats = try await store.stats()
-        #expect(stats.locations == 1660)
-        #expect(stats.byOperator.map(\.locations).reduce(0, +) == 1660)
-        #expect(stats.evses == 3415)
-    }
-
-    @Test func reIngestingChangesNothing() async throws {
-        let store = try await Self.makeStore()
-        _ = try await Self.ingestFeeds(into: store)
-        let before = try await Self.snapshot(store)
-        let reports = try await Self.ingestFeeds(into: store)
-        #expect(reports.map(\.run.summary.unchanged).reduce(0, +) == 1660)
-        #expect(reports.map { $0.run.summary.created + $0.run.summary.changed }.reduce(0, +) == 0)
-        #expect(try await Self.snapshot(store) == before)
-    }
-
-    @Test func changingOneConnectorsPowerMakesExactlyOneVersion() async throws {
-        let store = try await Self.makeStore()
-        let source = Fixtures.url("ocpi-feeds/ocpi_2_2_1_locations-punkt.json")
-        _ = try await FileIngest(store: store).ingest(path: source.path, party: nil, version: nil)
-        var text = try String(contentsOf: source, encoding: .utf8)
-        let range = try #require(text.range(of: #""max_electric_power": 50000"#))
-        text.replaceSubrange(range, with: #""max_electric_power": 60000"#)
-        let copy = Fixtures.temporaryDirectory().appendingPathComponent("punkt-changed.json")
-        try text.write(to: copy, atomically: true, encoding: .utf8)
-        let report = try await FileIngest(store: store).ingest(path: copy.path, party: nil, version: nil)
-        #expect(report.run.summary.changed == 1 && report.run.summary.unchanged == 488)
-        let changed = try #require(try await store.ingestRuns(limit: 1).first)
-        #expect(changed.summary.changed == 1)
-    }
-
-    @Test func aGarbledFileLeavesTheDatabaseAsItWas() async throws {
-        let store = try await Self.makeStore()
-        _ = try await Self.ingestFeeds(into: store)
-        let before = try await Self.snapshot(store)
-        // The otopriz feed with one connector changed (so partial storage would show) and cut short.
-        var bytes = try Data(contentsOf: Fixtures.url("ocpi-feeds/ocpi_2_2_locations-otopriz.json"))
-        let text = String(decoding: bytes, as: UTF8.self).replacing(
-            "\"max_voltage\": 230", with: "\"max_voltage\": 231")
-        bytes = Data(text.utf8.prefix(text.utf8.count * 2 / 3))
-        let garbled = Fixtures.temporaryDirectory().appendingPathComponent("otopriz-truncated.json")
-        try bytes.write(to: garbled)
-        await #expect {
-            _ = try await FileIngest(store: store).ingest(path: garbled.path, party: nil, version: nil)
-        } throws: { error in
-            guard case IngestError.malformedJSON(let path, let syntax) = error else { return false }
-            return path == garbled.path && syntax.message.contains("unexpected end of input") && syntax.line > 1000
+    @Test(arguments: TestBackend.available)
+    func storesAllLocationsOfTheNineFeeds(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let reports = try await Self.ingestFeeds(into: store)
+            #expect(reports.map(\.run.summary.refused).reduce(0, +) == 0)
+            #expect(reports.map(\.run.summary.created).reduce(0, +) == 1660)
+            let stats = try await store.stats()
+            #expect(stats.locations == 1660)
+            #expect(stats.byOperator.map(\.locations).reduce(0, +) == 1660)
+            #expect(stats.evses == 3415)
         }
-        #expect(try await Self.snapshot(store) == before)
-        let failed = try #require(try await store.ingestRuns(limit: 1).first)
-        #expect(failed.status == .failed && failed.error?.contains("line") == true)
     }
 
-    @Test func aMissingFileIsReportedByName() async throws {
-        let store = try await Self.makeStore()
-        await #expect {
-            _ = try await FileIngest(store: store).ingest(path: "/nonexistent/feed.json", party: nil, version: nil)
-        } throws: { error in
-            "\(error)" == "/nonexistent/feed.json: cannot open: No such file or directory"
+    @Test(arguments: TestBackend.available)
+    func reIngestingChangesNothing(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            _ = try await Self.ingestFeeds(into: store)
+            let before = try await Self.snapshot(store)
+            let reports = try await Self.ingestFeeds(into: store)
+            #expect(reports.map(\.run.summary.unchanged).reduce(0, +) == 1660)
+            #expect(reports.map { $0.run.summary.created + $0.run.summary.changed }.reduce(0, +) == 0)
+            #expect(try await Self.snapshot(store) == before)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func changingOneConnectorsPowerMakesExactlyOneVersion(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let source = Fixtures.url("ocpi-feeds/ocpi_2_2_1_locations-punkt.json")
+            _ = try await FileIngest(store: store).ingest(path: source.path, party: nil, version: nil)
+            var text = try String(contentsOf: source, encoding: .utf8)
+            let range = try #require(text.range(of: #""max_electric_power": 50000"#))
+            text.replaceSubrange(range, with: #""max_electric_power": 60000"#)
+            let copy = Fixtures.temporaryDirectory().appendingPathComponent("punkt-changed.json")
+            try text.write(to: copy, atomically: true, encoding: .utf8)
+            let report = try await FileIngest(store: store).ingest(path: copy.path, party: nil, version: nil)
+            #expect(report.run.summary.changed == 1 && report.run.summary.unchanged == 488)
+            let changed = try #require(try await store.ingestRuns(limit: 1).first)
+            #expect(changed.summary.changed == 1)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aGarbledFileLeavesTheDatabaseAsItWas(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            _ = try await Self.ingestFeeds(into: store)
+            let before = try await Self.snapshot(store)
+            // The otopriz feed with one connector changed (so partial storage would show) and cut short.
+            var bytes = try Data(contentsOf: Fixtures.url("ocpi-feeds/ocpi_2_2_locations-otopriz.json"))
+            let text = String(decoding: bytes, as: UTF8.self).replacing(
+                "\"max_voltage\": 230", with: "\"max_voltage\": 231")
+            bytes = Data(text.utf8.prefix(text.utf8.count * 2 / 3))
+            let garbled = Fixtures.temporaryDirectory().appendingPathComponent("otopriz-truncated.json")
+            try bytes.write(to: garbled)
+            await #expect {
+                _ = try await FileIngest(store: store).ingest(path: garbled.path, party: nil, version: nil)
+            } throws: { error in
+                guard case IngestError.malformedJSON(let path, let syntax) = error else { return false }
+                return path == garbled.path && syntax.message.contains("unexpected end of input") && syntax.line > 1000
+            }
+            #expect(try await Self.snapshot(store) == before)
+            let failed = try #require(try await store.ingestRuns(limit: 1).first)
+            #expect(failed.status == .failed && failed.error?.contains("line") == true)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aMissingFileIsReportedByName(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            await #expect {
+                _ = try await FileIngest(store: store).ingest(path: "/nonexistent/feed.json", party: nil, version: nil)
+            } throws: { error in
+                "\(error)" == "/nonexistent/feed.json: cannot open: No such file or directory"
+            }
+        }
+    }
+
+    /// The connection is cut in the middle of a file: the attempt stores nothing and is recorded
+    /// as failed, and the file is ingested whole on a fresh connection.
+    @Test(.enabled(if: PostgresTestServer.unavailableReason == nil))
+    func aFileWhoseConnectionDropsIsIngestedAgainWhole() async throws {
+        try await TestBackend.postgres.withStore { store, database in
+            var ingest = FileIngest(store: store)
+            ingest.batchSize = 1
+            let feed = Fixtures.url("ocpi-feeds/ocpi_2_2_1_locations-punkt.json").path
+            async let report = ingest.ingest(path: feed, party: nil, version: nil)
+            var cut = 0
+            while cut == 0 {
+                cut = try database.terminateConnections(inTransactionOnly: true)
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(try await report.run.summary.created == 489)
+            #expect(try await store.stats().locations == 489)
+            let runs = try await store.ingestRuns(limit: 2)
+            #expect(runs.map(\.status) == [.succeeded, .failed])
+            #expect(runs.last?.error?.contains("database connection lost") == true)
         }
     }
 
     /// ingest → export in the source's own version → ingest into a fresh store: the model of every
     /// location is unchanged.
-    @Test func everyLocationSurvivesExportAndReingest() async throws {
+    @Test(arguments: TestBackend.available)
+    func everyLocationSurvivesExportAndReingest(_ backend: TestBackend) async throws {
         let inputs: [(url: URL, party: String?, version: OCPIVersion?)] =
             Fixtures.feeds().map { ($0.url, $0.party, nil) }
             + Fixtures.specLocationExamples().map {
                 ($0.url, $0.version == "2.1.1" ? "BE*BEC" : nil, OCPIVersion(text: $0.version))
             }
         for input in inputs {
-            let first = try await Self.makeStore()
-            let party = try input.party.map { try PartyCode(parsing: $0) }
-            let report = try await FileIngest(store: first).ingest(
-                path: input.url.path, party: party, version: input.version)
-            let exported = Fixtures.temporaryDirectory().appendingPathComponent("export.json")
-            let fd = open(exported.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            _ = try await LocationExport(
-                store: first, version: report.version, timestamps: .operator,
-                query: LocationQuery(publishedOnly: false)
-            ).write(to: fd)
-            close(fd)
-            let second = try await Self.makeStore()
-            _ = try await FileIngest(store: second).ingest(path: exported.path, party: party, version: report.version)
-            let original = try await Self.models(first)
-            #expect(original.count == report.run.summary.read)
+            try await backend.withStore { first, _ in try await Self.roundTrip(input, through: first, backend) }
+        }
+    }
+
+    static func roundTrip(
+        _ input: (url: URL, party: String?, version: OCPIVersion?), through first: any Store, _ backend: TestBackend
+    ) async throws {
+        let party = try input.party.map { try PartyCode(parsing: $0) }
+        let report = try await FileIngest(store: first).ingest(
+            path: input.url.path, party: party, version: input.version)
+        let exported = Fixtures.temporaryDirectory().appendingPathComponent("export.json")
+        let fd = open(exported.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        _ = try await LocationExport(
+            store: first, version: report.version, timestamps: .operator,
+            query: LocationQuery(publishedOnly: false)
+        ).write(to: fd)
+        close(fd)
+        let original = try await Self.models(first)
+        #expect(original.count == report.run.summary.read)
+        try await backend.withStore { second, _ in
+            _ = try await FileIngest(store: second).ingest(
+                path: exported.path, party: party, version: report.version)
             #expect(try await Self.models(second) == original, "\(input.url.lastPathComponent)")
         }
     }

@@ -124,10 +124,12 @@ public final class PostgresTestServer: Sendable {
         let settings = try String(contentsOfFile: "\(dataDirectory)/settings", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         do {
-            try run("pg_ctl", ["-D", "\(dataDirectory)/data", "-l", "\(dataDirectory)/log", "-o", settings, "-w", "start"])
+            try run(
+                "pg_ctl", ["-D", "\(dataDirectory)/data", "-l", "\(dataDirectory)/log", "-o", settings, "-w", "start"])
         } catch {
             let log = (try? String(contentsOfFile: "\(dataDirectory)/log", encoding: .utf8)) ?? ""
-            throw TestServerError("\(error)\nserver log:\n\(log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
+            throw TestServerError(
+                "\(error)\nserver log:\n\(log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
         }
     }
 
@@ -197,7 +199,8 @@ public final class PostgresTestServer: Sendable {
         let prefix = getuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : ""
         for directory in owned.withLock({ $0 }) {
             _ = system(
-                "\(prefix)\(binaries)/pg_ctl -D '\(directory)/data' -m immediate stop >/dev/null 2>&1; rm -rf '\(directory)'")
+                "\(prefix)\(binaries)/pg_ctl -D '\(directory)/data' -m immediate stop >/dev/null 2>&1; rm -rf '\(directory)'"
+            )
         }
     }
 }
