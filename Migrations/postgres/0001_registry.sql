@@ -62,7 +62,7 @@ CREATE TABLE locations (
     source                text NOT NULL,
     last_run_id           bigint REFERENCES ingest_runs (id),
     content_hash          bytea NOT NULL,
-    document              text NOT NULL,
+    document              text COMPRESSION lz4 NOT NULL,
     findings              text NOT NULL,
     finding_count         integer NOT NULL,
     UNIQUE (country_code, party_id, location_key)
@@ -117,7 +117,7 @@ CREATE TABLE location_versions (
     run_id            bigint REFERENCES ingest_runs (id),
     change            text NOT NULL CHECK (change IN ('created', 'changed', 'removed', 'restored')),
     content_hash      bytea NOT NULL,
-    previous_document text,
+    previous_document text COMPRESSION lz4,
     UNIQUE (location_id, version)
 );
 

@@ -50,7 +50,9 @@ enum Program {
             name, abstract: "ChargeRegistry: the national charge-point registry and access point.",
             commands: commands.map { $0.spec },
             footer: """
-                The database is a SQLite file chosen by --database or CHARGEREG_DATABASE (default \(RegistryDatabase.defaultPath)).
+                The database, chosen by --database or CHARGEREG_DATABASE, is a SQLite file (default \(RegistryDatabase.defaultPath))
+                or PostgreSQL: a postgres://user:password@host:port/dbname URL or a libpq 'host=… dbname=…' string.
+                Passwords are never printed.
                 Run '\(name) <command> --help' for a command's options.
                 """)
     }
@@ -65,8 +67,10 @@ protocol RegistryCommand {
 extension RegistryCommand {
     static var databaseOption: OptionSpec {
         OptionSpec(
-            "--database", value: "PATH",
-            help: "SQLite database file (default: $CHARGEREG_DATABASE or \(RegistryDatabase.defaultPath)).")
+            "--database", value: "DATABASE",
+            help:
+                "SQLite file path, or PostgreSQL as postgres://user:password@host:port/dbname or 'host=… dbname=…' (default: $CHARGEREG_DATABASE or \(RegistryDatabase.defaultPath))."
+        )
     }
 
     static func database(_ arguments: ParsedArguments) -> String {

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Ingest benchmark (issue #2): end-to-end `chargereg ingest` throughput and peak RSS on an input
 # of at least 100 MB made from the real operators' feeds in ../shared/fixtures/ocpi-feeds, each
-# copy with its own location ids, in one OCPI 2.2.1 envelope. Usage: Tests/Benchmarks/ingest.sh [MB]
+# copy with its own location ids, in one OCPI 2.2.1 envelope, on SQLite and PostgreSQL (issue #3).
+# Usage: Tests/Benchmarks/ingest.sh [MB]; BENCH_BACKENDS="sqlite postgres", BENCH_POSTGRES=libpq-string.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target_mb=${1:-120}
 work=${BENCH_DIR:-$(mktemp -d)}
 input="$work/feeds-${target_mb}mb.json"
-db="$work/bench.sqlite"
 
 python3 - "$input" "$target_mb" <<'PY'
 import glob, json, sys
@@ -35,21 +35,43 @@ PY
 
 swift build -c release --product chargereg >/dev/null
 bin=.build/release/chargereg
-rm -f "$db" "$db"-wal "$db"-shm
-"$bin" migrate --database "$db" >/dev/null
 bytes=$(stat -c %s "$input")
-/usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin" ingest --database "$db" "$input" > "$work/report.txt"
-read -r seconds rss_kb < "$work/time.txt"
-read_count=$(grep -o 'read [0-9]*' "$work/report.txt" | head -1 | cut -d' ' -f2)
-python3 - "$bytes" "$seconds" "$rss_kb" "$read_count" <<'PY'
-import sys
-size, seconds, rss, count = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-print(f"input {size/1e6:.1f} MB, {count} locations")
-print(f"ingest {seconds:.2f} s: {size/1e6/seconds:.1f} MB/s, {count/seconds:,.0f} locations/s, peak RSS {rss/1024:.0f} MB")
-PY
-/usr/bin/time -f "%e %M" -o "$work/time2.txt" "$bin" ingest --database "$db" "$input" > /dev/null
-read -r seconds rss_kb < "$work/time2.txt"
-echo "re-ingest (all unchanged) $seconds s, peak RSS $((rss_kb / 1024)) MB"
-/usr/bin/time -f "%e %M" -o "$work/time3.txt" "$bin" export --database "$db" --ocpi-version 2.2.1 --out "$work/export.json" 2>/dev/null
-read -r seconds rss_kb < "$work/time3.txt"
-echo "export 2.2.1: $seconds s, $(stat -c %s "$work/export.json") bytes, peak RSS $((rss_kb / 1024)) MB"
+
+# PostgreSQL: $BENCH_POSTGRES (a libpq string) if given, else a throwaway cluster with the default
+# durability settings (fsync on), started here and stopped at exit.
+postgres=${BENCH_POSTGRES:-}
+if [[ -z "$postgres" && " ${BENCH_BACKENDS:-sqlite postgres} " == *" postgres "* ]]; then
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    pgdir="$work/pg"; port=$((20000 + RANDOM % 10000))
+    mkdir -p "$pgdir"
+    as_postgres=(); if [[ $(id -u) == 0 ]]; then chown postgres: "$pgdir"; as_postgres=(runuser -u postgres --); fi
+    "${as_postgres[@]}" "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres -E UTF8 >/dev/null
+    "${as_postgres[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
+        -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1" start >/dev/null
+    trap '"${as_postgres[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null' EXIT
+    postgres="host=127.0.0.1 port=$port user=postgres dbname=postgres"
+fi
+
+measure() { # label, then the command; prints "seconds rss_mb"
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "${@:2}" > "$work/$1.out" 2>/dev/null
+    read -r seconds rss_kb < "$work/time.txt"
+    echo "$seconds $((rss_kb / 1024))"
+}
+
+echo "input $(python3 -c "print(f'{$bytes/1e6:.1f}')") MB"
+for backend in ${BENCH_BACKENDS:-sqlite postgres}; do
+    if [[ $backend == sqlite ]]; then
+        db="$work/bench.sqlite"; rm -f "$db" "$db"-wal "$db"-shm
+    else
+        psql "$postgres" -qc "DROP SCHEMA IF EXISTS chargereg_bench CASCADE; CREATE SCHEMA chargereg_bench" 2>/dev/null
+        db="$postgres options='-csearch_path=chargereg_bench'"
+    fi
+    "$bin" migrate --database "$db" >/dev/null
+    read -r seconds rss < <(measure ingest "$bin" ingest --database "$db" "$input")
+    count=$(grep -o 'read [0-9]*' "$work/ingest.out" | head -1 | cut -d' ' -f2)
+    python3 -c "print(f'$backend ingest: {$seconds:.2f} s, {$bytes/1e6/$seconds:.1f} MB/s, {$count/$seconds:,.0f} locations/s ($count), peak RSS $rss MB')"
+    read -r seconds rss < <(measure reingest "$bin" ingest --database "$db" "$input")
+    echo "$backend re-ingest (all unchanged): $seconds s, peak RSS $rss MB"
+    read -r seconds rss < <(measure export "$bin" export --database "$db" --ocpi-version 2.2.1 --out "$work/export.json")
+    echo "$backend export 2.2.1: $seconds s, $(stat -c %s "$work/export.json") bytes, peak RSS $rss MB"
+done

@@ -52,7 +52,7 @@ import Testing
         let result = try Self.run([command, "--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: chargereg \(command)"))
-        #expect(result.stdout.contains("--database <PATH>"))
+        #expect(result.stdout.contains("--database <DATABASE>"))
     }
 
     @Test func usageErrorsExitWith64AndSayWhatIsWrong() throws {

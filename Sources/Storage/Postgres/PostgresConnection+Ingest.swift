@@ -1,8 +1,10 @@
 import JSON
 import RegistryCore
 
-/// Ingest on PostgreSQL: each batch is copied into temporary staging tables with `COPY` and
-/// applied with a few set-based statements, with exactly the outcomes of the SQLite store.
+/// Ingest on PostgreSQL, with exactly the outcomes of the SQLite store, in a few round trips per
+/// batch: one lookup of the batch's keys; new rows and all children go straight into their
+/// tables with `COPY` (ids drawn from the sequences beforehand); rows that exist are copied into
+/// a staging table and updated with set-based statements.
 extension PostgresConnection {
     /// Records the run (committed at once, so that even a failed run leaves its record), then
     /// opens the run's transaction and its staging tables.
@@ -10,6 +12,7 @@ extension PostgresConnection {
         let client = try client()
         try requireSchema(client)
         pendingRefusals = []
+        runSource = (start.kind.rawValue, start.source)
         let inserted = try client.query(
             """
             INSERT INTO ingest_runs (kind, source, party, ocpi_version, started_at, status)
@@ -24,20 +27,11 @@ extension PostgresConnection {
             """
             BEGIN;
             CREATE TEMPORARY TABLE staged_locations (
-                position integer PRIMARY KEY, country_code text COLLATE "C", party_id text COLLATE "C",
-                location_key text COLLATE "C", location_id text, name text, address text, city text, postal_code text,
-                country text, latitude double precision, longitude double precision, time_zone text, publish boolean,
-                evse_count integer, connector_count integer, max_power_w bigint, operator_last_updated bigint,
-                content_hash bytea, document text, findings text, finding_count integer,
-                row_id bigint, old_version integer, outcome text, previous_document text) ON COMMIT DROP;
-            CREATE TEMPORARY TABLE staged_evses (
-                position integer, evse_position integer, uid text, evse_id text, evse_id_key text, status text,
-                latitude double precision, longitude double precision, row_id bigint) ON COMMIT DROP;
-            CREATE TEMPORARY TABLE staged_connectors (
-                position integer, evse_position integer, connector_position integer, connector_id text,
-                standard text, format text, power_type text, max_voltage integer, max_amperage integer,
-                max_power_w bigint) ON COMMIT DROP;
-            CREATE TEMPORARY TABLE staged_finding_counts (position integer, code text, count integer) ON COMMIT DROP;
+                id bigint PRIMARY KEY, outcome text, version integer, location_id text, name text, address text,
+                city text, postal_code text, country text, latitude double precision, longitude double precision,
+                time_zone text, publish boolean, evse_count integer, connector_count integer, max_power_w bigint,
+                operator_last_updated bigint, content_hash bytea, document text, findings text, finding_count integer
+            ) ON COMMIT DROP;
             """)
         return runID
     }
@@ -50,229 +44,232 @@ extension PostgresConnection {
         outcomes.reserveCapacity(batch.count)
         var start = 0
         var keys: Set<LocationKey> = []
-        for index in batch.indices {
-            if !keys.insert(batch[index].location.key).inserted {
-                outcomes += try applyDistinct(batch[start..<index], runID: runID, now: now, client: client)
-                start = index
-                keys = [batch[index].location.key]
-            }
+        for index in batch.indices where !keys.insert(batch[index].location.key).inserted {
+            outcomes += try applyDistinct(batch[start..<index], runID: runID, now: now, client: client)
+            start = index
+            keys = [batch[index].location.key]
         }
         outcomes += try applyDistinct(batch[start...], runID: runID, now: now, client: client)
         return outcomes
+    }
+
+    /// What the database holds for a key of the batch.
+    private struct Existing {
+        let id: Int64
+        let version: Int
+        let removed: Bool
+        let contentHash: [UInt8]
     }
 
     private func applyDistinct(
         _ batch: ArraySlice<IncomingLocation>, runID: Int64, now: Int64, client: LibPQConnection
     ) throws(StoreError) -> [IngestOutcome] {
         guard !batch.isEmpty else { return [] }
-        try stage(batch, client: client)
-        let times: [PostgresValue] = [.integer(now), .integer(runID)]
-        // Which rows exist, and whether their content changed.
-        try client.query(
-            """
-            UPDATE staged_locations s SET row_id = l.id, old_version = l.version,
-                outcome = CASE WHEN l.removed THEN 'restored' WHEN l.content_hash = s.content_hash THEN 'unchanged'
-                    ELSE 'changed' END,
-                previous_document = CASE WHEN l.removed OR l.content_hash <> s.content_hash THEN l.document END
-            FROM locations l
-            WHERE l.country_code = s.country_code AND l.party_id = s.party_id AND l.location_key = s.location_key
-            """)
-        try client.query(
-            """
-            UPDATE staged_locations SET row_id = nextval(pg_get_serial_sequence('locations', 'id')), old_version = 0,
-                outcome = 'created' WHERE row_id IS NULL
-            """)
-        try client.query(
-            """
-            UPDATE locations l SET location_id = s.location_id, name = s.name, address = s.address, city = s.city,
-                postal_code = s.postal_code, country = s.country, latitude = s.latitude, longitude = s.longitude,
-                time_zone = s.time_zone, publish = s.publish, evse_count = s.evse_count,
-                connector_count = s.connector_count, max_power_w = s.max_power_w,
-                operator_last_updated = s.operator_last_updated, changed_at = $1, confirmed_at = $1,
-                version = s.old_version + 1, removed = false, source_kind = r.kind, source = r.source,
-                last_run_id = $2, content_hash = s.content_hash, document = s.document, findings = s.findings,
-                finding_count = s.finding_count
-            FROM staged_locations s, ingest_runs r
-            WHERE r.id = $2 AND l.id = s.row_id AND s.outcome IN ('changed', 'restored')
-            """, times)
-        // Same content: only confirm it (and keep the operator's newer timestamps).
-        try client.query(
-            """
-            UPDATE locations l SET confirmed_at = $1, operator_last_updated = s.operator_last_updated,
-                document = s.document, findings = s.findings, finding_count = s.finding_count, last_run_id = $2
-            FROM staged_locations s WHERE l.id = s.row_id AND s.outcome = 'unchanged'
-            """, times)
-        try client.query(
-            """
-            INSERT INTO locations (id, country_code, party_id, location_key, location_id, name, address, city,
-                postal_code, country, latitude, longitude, time_zone, publish, evse_count, connector_count,
-                max_power_w, operator_last_updated, first_seen_at, changed_at, confirmed_at, version, source_kind,
-                source, last_run_id, content_hash, document, findings, finding_count)
-            SELECT s.row_id, s.country_code, s.party_id, s.location_key, s.location_id, s.name, s.address, s.city,
-                s.postal_code, s.country, s.latitude, s.longitude, s.time_zone, s.publish, s.evse_count,
-                s.connector_count, s.max_power_w, s.operator_last_updated, $1, $1, $1, 1, r.kind, r.source, $2,
-                s.content_hash, s.document, s.findings, s.finding_count
-            FROM staged_locations s, ingest_runs r WHERE r.id = $2 AND s.outcome = 'created' ORDER BY s.position
-            """, times)
-        // A new version keeps the document it replaced.
-        try client.query(
-            """
-            INSERT INTO location_versions (location_id, version, recorded_at, run_id, change, content_hash,
-                previous_document)
-            SELECT row_id, old_version + 1, $1, $2, outcome, content_hash, previous_document
-            FROM staged_locations WHERE outcome <> 'unchanged' ORDER BY position
-            """, times)
-        // Children of created and changed rows: replaced as a whole.
-        try client.query(
-            """
-            DELETE FROM connectors WHERE location_id IN
-                (SELECT row_id FROM staged_locations WHERE outcome IN ('changed', 'restored'))
-            """)
-        try client.query(
-            """
-            DELETE FROM evses WHERE location_id IN
-                (SELECT row_id FROM staged_locations WHERE outcome IN ('changed', 'restored'))
-            """)
-        try client.query(
-            """
-            DELETE FROM location_finding_counts WHERE location_id IN
-                (SELECT row_id FROM staged_locations WHERE outcome IN ('changed', 'restored'))
-            """)
-        try client.query(
-            """
-            UPDATE staged_evses e SET row_id = nextval(pg_get_serial_sequence('evses', 'id'))
-            FROM staged_locations s WHERE s.position = e.position AND s.outcome <> 'unchanged'
-            """)
-        try client.query(
-            """
-            INSERT INTO evses (id, location_id, position, uid, evse_id, evse_id_key, status, latitude, longitude)
-            SELECT e.row_id, s.row_id, e.evse_position, e.uid, e.evse_id, e.evse_id_key, e.status, e.latitude,
-                e.longitude
-            FROM staged_evses e JOIN staged_locations s ON s.position = e.position WHERE e.row_id IS NOT NULL
-            ORDER BY e.row_id
-            """)
-        try client.query(
-            """
-            INSERT INTO connectors (evse_id, location_id, position, connector_id, standard, format, power_type,
-                max_voltage, max_amperage, max_power_w)
-            SELECT e.row_id, s.row_id, c.connector_position, c.connector_id, c.standard, c.format, c.power_type,
-                c.max_voltage, c.max_amperage, c.max_power_w
-            FROM staged_connectors c
-            JOIN staged_evses e ON e.position = c.position AND e.evse_position = c.evse_position
-            JOIN staged_locations s ON s.position = c.position
-            WHERE e.row_id IS NOT NULL
-            """)
-        try client.query(
-            """
-            INSERT INTO location_finding_counts (location_id, code, count)
-            SELECT s.row_id, f.code, f.count FROM staged_finding_counts f
-            JOIN staged_locations s ON s.position = f.position WHERE s.outcome <> 'unchanged'
-            """)
-        let rows = try client.query("SELECT outcome FROM staged_locations ORDER BY position")
-        var outcomes: [IngestOutcome] = []
-        outcomes.reserveCapacity(rows.count)
-        for row in 0..<rows.count {
-            outcomes.append(
-                rows.text(row, 0) == "unchanged" ? .unchanged : rows.text(row, 0) == "created" ? .created : .changed)
+        let existing = try lookUp(batch, client: client)
+        let newIDs = try reserve("locations_id_seq", batch.count - existing.count, client: client)
+        let replaced = batch.filter { incoming in
+            existing[incoming.location.key].map { $0.removed || $0.contentHash != incoming.contentHash } ?? true
         }
-        try client.execute(
-            """
-            DELETE FROM staged_locations; DELETE FROM staged_evses; DELETE FROM staged_connectors;
-            DELETE FROM staged_finding_counts
-            """)
+        let evseIDs = try reserve("evses_id_seq", replaced.reduce(0) { $0 + $1.location.evses.count }, client: client)
+
+        var outcomes: [IngestOutcome] = []
+        var created = PostgresCopyRows()
+        var versions = PostgresCopyRows()
+        var staged = PostgresCopyRows()
+        var children = ChildRows()
+        var changedIDs: [Int64] = []
+        var nextNew = newIDs.makeIterator()
+        var nextEVSE = evseIDs.makeIterator()
+        for incoming in batch {
+            let rowID: Int64
+            if let row = existing[incoming.location.key] {
+                rowID = row.id
+                let unchanged = !row.removed && row.contentHash == incoming.contentHash
+                let change: LocationVersion.Change = row.removed ? .restored : .changed
+                Self.stageRow(
+                    incoming, id: row.id, outcome: unchanged ? "unchanged" : change.rawValue,
+                    version: unchanged ? row.version : row.version + 1, into: &staged)
+                outcomes.append(unchanged ? .unchanged : .changed)
+                if unchanged { continue }
+                changedIDs.append(row.id)
+            } else {
+                rowID = nextNew.next()!
+                Self.createdRow(incoming, id: rowID, runID: runID, source: runSource, now: now, into: &created)
+                Self.versionRow(
+                    rowID, version: 1, change: .created, incoming: incoming, runID: runID, now: now, into: &versions)
+                outcomes.append(.created)
+            }
+            children.add(incoming, locationID: rowID, evseIDs: &nextEVSE)
+        }
+
+        let times: [PostgresValue] = [.integer(now), .integer(runID)]
+        if !staged.isEmpty {
+            try client.copy(
+                """
+                COPY staged_locations (id, outcome, version, location_id, name, address, city, postal_code, country,
+                    latitude, longitude, time_zone, publish, evse_count, connector_count, max_power_w,
+                    operator_last_updated, content_hash, document, findings, finding_count) FROM STDIN
+                """, rows: staged)
+            // A new version keeps the document it replaces: recorded before the update.
+            try client.query(
+                """
+                INSERT INTO location_versions (location_id, version, recorded_at, run_id, change, content_hash,
+                    previous_document)
+                SELECT s.id, s.version, $1, $2, s.outcome, s.content_hash, l.document
+                FROM staged_locations s JOIN locations l ON l.id = s.id WHERE s.outcome <> 'unchanged'
+                ORDER BY s.id
+                """, times)
+            try client.query(
+                """
+                UPDATE locations l SET location_id = s.location_id, name = s.name, address = s.address,
+                    city = s.city, postal_code = s.postal_code, country = s.country, latitude = s.latitude,
+                    longitude = s.longitude, time_zone = s.time_zone, publish = s.publish, evse_count = s.evse_count,
+                    connector_count = s.connector_count, max_power_w = s.max_power_w,
+                    operator_last_updated = s.operator_last_updated, changed_at = $1, confirmed_at = $1,
+                    version = s.version, removed = false, source_kind = r.kind, source = r.source,
+                    last_run_id = $2, content_hash = s.content_hash, document = s.document, findings = s.findings,
+                    finding_count = s.finding_count
+                FROM staged_locations s, ingest_runs r
+                WHERE r.id = $2 AND l.id = s.id AND s.outcome <> 'unchanged'
+                """, times)
+            // Same content: only confirm it (and keep the operator's newer timestamps).
+            try client.query(
+                """
+                UPDATE locations l SET confirmed_at = $1, operator_last_updated = s.operator_last_updated,
+                    document = s.document, findings = s.findings, finding_count = s.finding_count, last_run_id = $2
+                FROM staged_locations s WHERE l.id = s.id AND s.outcome = 'unchanged'
+                """, times)
+            try client.execute("TRUNCATE staged_locations")
+        }
+        if !changedIDs.isEmpty {
+            // Children of a changed location are replaced as a whole.
+            let ids: [PostgresValue] = [.integerArray(changedIDs)]
+            try client.query("DELETE FROM connectors WHERE location_id = ANY ($1::bigint[])", ids)
+            try client.query("DELETE FROM evses WHERE location_id = ANY ($1::bigint[])", ids)
+            try client.query("DELETE FROM location_finding_counts WHERE location_id = ANY ($1::bigint[])", ids)
+        }
+        if !created.isEmpty {
+            try client.copy(
+                """
+                COPY locations (id, country_code, party_id, location_key, location_id, name, address, city,
+                    postal_code, country, latitude, longitude, time_zone, publish, evse_count, connector_count,
+                    max_power_w, operator_last_updated, first_seen_at, changed_at, confirmed_at, version,
+                    source_kind, source, last_run_id, content_hash, document, findings, finding_count) FROM STDIN
+                """, rows: created)
+            try client.copy(
+                """
+                COPY location_versions (location_id, version, recorded_at, run_id, change, content_hash,
+                    previous_document) FROM STDIN
+                """, rows: versions)
+        }
+        try children.copy(client)
         return outcomes
     }
 
-    /// Copies the batch into the staging tables.
-    private func stage(_ batch: ArraySlice<IncomingLocation>, client: LibPQConnection) throws(StoreError) {
-        var locations = PostgresCopyRows(capacity: batch.reduce(0) { $0 + $1.document.count } * 2 + 4096)
-        var evses = PostgresCopyRows()
-        var connectors = PostgresCopyRows()
-        var findingCounts = PostgresCopyRows()
-        for (position, incoming) in batch.enumerated() {
-            let location = incoming.location
-            let key = location.key
-            let allConnectors = location.evses.flatMap(\.connectors)
-            locations.integer(position)
-            locations.text(key.countryCode)
-            locations.text(key.partyID)
-            locations.text(key.locationID)
-            locations.text(location.id)
-            locations.text(location.name)
-            locations.text(location.address)
-            locations.text(location.city)
-            locations.text(location.postalCode)
-            locations.text(location.country)
-            locations.real(location.coordinates?.latitudeDegrees)
-            locations.real(location.coordinates?.longitudeDegrees)
-            locations.text(location.timeZone)
-            locations.boolean(location.publish)
-            locations.integer(location.evses.count)
-            locations.integer(allConnectors.count)
-            locations.integer(allConnectors.compactMap(\.powerWatts).max())
-            locations.integer(location.lastUpdated?.microseconds)
-            locations.bytea(incoming.contentHash)
-            locations.utf8(incoming.document)
-            locations.utf8(Finding.storedJSON(incoming.findings))
-            locations.integer(incoming.findings.count)
-            locations.endRow()
-            for (evsePosition, evse) in location.evses.enumerated() {
-                evses.integer(position)
-                evses.integer(evsePosition)
-                evses.text(evse.uid)
-                evses.text(evse.evseID)
-                evses.text(evse.evseID.map(EVSEID.lookupKey))
-                evses.text(evse.status?.rawValue)
-                evses.real(evse.coordinates?.latitudeDegrees)
-                evses.real(evse.coordinates?.longitudeDegrees)
-                evses.endRow()
-                for (connectorPosition, connector) in evse.connectors.enumerated() {
-                    connectors.integer(position)
-                    connectors.integer(evsePosition)
-                    connectors.integer(connectorPosition)
-                    connectors.text(connector.id)
-                    connectors.text(connector.standard?.rawValue)
-                    connectors.text(connector.format?.rawValue)
-                    connectors.text(connector.powerType?.rawValue)
-                    connectors.integer(connector.maxVoltage)
-                    connectors.integer(connector.maxAmperage)
-                    connectors.integer(connector.powerWatts)
-                    connectors.endRow()
-                }
-            }
-            var counts: [String: Int] = [:]
-            for finding in incoming.findings { counts[finding.code.rawValue, default: 0] += 1 }
-            for (code, count) in counts {
-                findingCounts.integer(position)
-                findingCounts.text(code)
-                findingCounts.integer(count)
-                findingCounts.endRow()
-            }
-        }
-        try client.copy(
+    /// The rows the database holds for the batch's keys.
+    private func lookUp(_ batch: ArraySlice<IncomingLocation>, client: LibPQConnection) throws(StoreError)
+        -> [LocationKey: Existing]
+    {
+        let keys = batch.map(\.location.key)
+        let rows = try client.query(
             """
-            COPY staged_locations (position, country_code, party_id, location_key, location_id, name, address, city,
-                postal_code, country, latitude, longitude, time_zone, publish, evse_count, connector_count,
-                max_power_w, operator_last_updated, content_hash, document, findings, finding_count) FROM STDIN
-            """, rows: locations)
-        if !evses.isEmpty {
-            try client.copy(
-                """
-                COPY staged_evses (position, evse_position, uid, evse_id, evse_id_key, status, latitude, longitude)
-                FROM STDIN
-                """, rows: evses)
+            SELECT l.country_code, l.party_id, l.location_key, l.id, l.version, l.removed, l.content_hash
+            FROM unnest($1::text[], $2::text[], $3::text[]) AS k (country_code, party_id, location_key)
+            JOIN locations l ON l.country_code = k.country_code AND l.party_id = k.party_id
+                AND l.location_key = k.location_key
+            """,
+            [.textArray(keys.map(\.countryCode)), .textArray(keys.map(\.partyID)), .textArray(keys.map(\.locationID))])
+        var existing: [LocationKey: Existing] = [:]
+        for row in 0..<rows.count {
+            let key = LocationKey(
+                countryCode: rows.text(row, 0)!, partyID: rows.text(row, 1)!, locationID: rows.text(row, 2)!)
+            existing[key] = Existing(
+                id: rows.int(row, 3), version: Int(rows.int(row, 4)), removed: rows.bool(row, 5),
+                contentHash: rows.bytea(row, 6))
         }
-        if !connectors.isEmpty {
-            try client.copy(
-                """
-                COPY staged_connectors (position, evse_position, connector_position, connector_id, standard, format,
-                    power_type, max_voltage, max_amperage, max_power_w) FROM STDIN
-                """, rows: connectors)
-        }
-        if !findingCounts.isEmpty {
-            try client.copy("COPY staged_finding_counts (position, code, count) FROM STDIN", rows: findingCounts)
-        }
-        try client.execute("ANALYZE staged_locations, staged_evses, staged_connectors, staged_finding_counts")
+        return existing
+    }
+
+    /// `count` fresh values of a sequence, in one round trip.
+    private func reserve(_ sequence: StaticString, _ count: Int, client: LibPQConnection) throws(StoreError) -> [Int64]
+    {
+        guard count > 0 else { return [] }
+        let rows = try client.query(
+            "SELECT nextval($1::regclass) FROM generate_series(1, $2)",
+            [.text(sequence.description), .integer(Int64(count))])
+        return (0..<rows.count).map { rows.int($0, 0) }
+    }
+
+    /// The query columns shared by new and staged rows: name … max_power_w.
+    private static func queryColumns(_ location: Location, into rows: inout PostgresCopyRows) {
+        let connectors = location.evses.flatMap(\.connectors)
+        rows.text(location.name)
+        rows.text(location.address)
+        rows.text(location.city)
+        rows.text(location.postalCode)
+        rows.text(location.country)
+        rows.real(location.coordinates?.latitudeDegrees)
+        rows.real(location.coordinates?.longitudeDegrees)
+        rows.text(location.timeZone)
+        rows.boolean(location.publish)
+        rows.integer(location.evses.count)
+        rows.integer(connectors.count)
+        rows.integer(connectors.compactMap(\.powerWatts).max())
+        rows.integer(location.lastUpdated?.microseconds)
+    }
+
+    private static func stageRow(
+        _ incoming: IncomingLocation, id: Int64, outcome: String, version: Int, into rows: inout PostgresCopyRows
+    ) {
+        rows.integer(id)
+        rows.text(outcome)
+        rows.integer(version)
+        rows.text(incoming.location.id)
+        queryColumns(incoming.location, into: &rows)
+        rows.bytea(incoming.contentHash)
+        rows.utf8(incoming.document)
+        rows.utf8(Finding.storedJSON(incoming.findings))
+        rows.integer(incoming.findings.count)
+        rows.endRow()
+    }
+
+    private static func createdRow(
+        _ incoming: IncomingLocation, id: Int64, runID: Int64, source: (kind: String, source: String), now: Int64,
+        into rows: inout PostgresCopyRows
+    ) {
+        let key = incoming.location.key
+        rows.integer(id)
+        rows.text(key.countryCode)
+        rows.text(key.partyID)
+        rows.text(key.locationID)
+        rows.text(incoming.location.id)
+        queryColumns(incoming.location, into: &rows)
+        rows.integer(now)
+        rows.integer(now)
+        rows.integer(now)
+        rows.integer(1)
+        rows.text(source.kind)
+        rows.text(source.source)
+        rows.integer(runID)
+        rows.bytea(incoming.contentHash)
+        rows.utf8(incoming.document)
+        rows.utf8(Finding.storedJSON(incoming.findings))
+        rows.integer(incoming.findings.count)
+        rows.endRow()
+    }
+
+    private static func versionRow(
+        _ locationID: Int64, version: Int, change: LocationVersion.Change, incoming: IncomingLocation, runID: Int64,
+        now: Int64, into rows: inout PostgresCopyRows
+    ) {
+        rows.integer(locationID)
+        rows.integer(version)
+        rows.integer(now)
+        rows.integer(runID)
+        rows.text(change.rawValue)
+        rows.bytea(incoming.contentHash)
+        rows.null()
+        rows.endRow()
     }
 
     func refuse(_ refusals: [IngestRefusal]) {

@@ -10,6 +10,8 @@ actor PostgresConnection {
     private var connection: LibPQConnection?
     /// Refusals of the ingest under way, written when it ends.
     var pendingRefusals: [IngestRefusal] = []
+    /// Kind and source of the ingest under way, for the rows it creates.
+    var runSource: (kind: String, source: String) = ("file", "")
 
     init(conninfo: String, label: String) {
         executor = QueueExecutor(label: label)
@@ -76,11 +78,6 @@ actor PostgresConnection {
         let result = try client().query(
             "SELECT pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 0))", [.text(name)])
         return result.bool(0, 0)
-    }
-
-    /// Waits for the session-level advisory lock `name`.
-    func lock(_ name: String) throws(StoreError) {
-        try client().query("SELECT pg_advisory_lock(hashtextextended(current_schema() || ':' || $1, 0))", [.text(name)])
     }
 
     func unlock(_ name: String) {

@@ -16,6 +16,9 @@ enum PostgresValue {
     case utf8([UInt8])
     /// Binary data, sent in bytea's hex form.
     case bytea([UInt8])
+    /// A `text[]` (array literal, every element quoted).
+    case textArray([String])
+    case integerArray([Int64])
 
     static func optional(_ text: String?) -> PostgresValue { text.map { .text($0) } ?? .null }
     static func optional(_ integer: Int64?) -> PostgresValue { integer.map { .integer($0) } ?? .null }
@@ -30,7 +33,20 @@ enum PostgresValue {
         case .text(let value): Array(value.utf8) + [0]
         case .utf8(let bytes): bytes + [0]
         case .bytea(let bytes): Array(PostgresValue.hex(bytes).utf8) + [0]
+        case .textArray(let values):
+            Array(("{" + values.map(PostgresValue.quotedElement).joined(separator: ",") + "}").utf8) + [0]
+        case .integerArray(let values): Array(("{" + values.map(String.init).joined(separator: ",") + "}").utf8) + [0]
         }
+    }
+
+    /// An array element in double quotes, with `"` and `\` escaped by a backslash.
+    private static func quotedElement(_ value: String) -> String {
+        var quoted = "\""
+        for character in value.unicodeScalars {
+            if character == "\"" || character == "\\" { quoted.unicodeScalars.append("\\") }
+            quoted.unicodeScalars.append(character)
+        }
+        return quoted + "\""
     }
 
     /// `\x` followed by lower-case hex digits.

@@ -7,8 +7,10 @@ enum MigrateCommand: RegistryCommand {
         options: [databaseOption],
         discussion: """
             Applies the migrations this program ships, in order, and records each with its checksum.
-            Re-running is a no-op; a recorded migration whose text changed is an error. Other commands
-            migrate automatically.
+            Re-running is a no-op; a recorded migration whose text changed is an error, and so is a
+            database with migrations this program does not know. All pending migrations apply in one
+            transaction; instances starting together on one database apply each migration once
+            (PostgreSQL: an advisory lock; SQLite: the write lock). Other commands migrate automatically.
             """)
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
