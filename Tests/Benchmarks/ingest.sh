@@ -43,7 +43,7 @@ postgres=${BENCH_POSTGRES:-}
 if [[ -z "$postgres" && " ${BENCH_BACKENDS:-sqlite postgres} " == *" postgres "* ]]; then
     pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
     pgdir="$work/pg"; port=$((20000 + RANDOM % 10000))
-    mkdir -p "$pgdir"
+    rm -rf "$pgdir"; mkdir -p "$pgdir"
     as_postgres=(); if [[ $(id -u) == 0 ]]; then chown postgres: "$pgdir"; as_postgres=(runuser -u postgres --); fi
     "${as_postgres[@]}" "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres -E UTF8 >/dev/null
     "${as_postgres[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \

@@ -242,6 +242,7 @@ import Testing
             release.continuation.yield()
             #expect(try await held == 1)
             #expect(try await other.exclusively("scheduler") { 4 } == 4)
+            await #expect(throws: StoreError.self) { _ = try await other.exclusively("../escape") { 5 } }
             await other.close()
         }
     }

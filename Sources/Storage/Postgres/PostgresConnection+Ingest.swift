@@ -218,6 +218,15 @@ extension PostgresConnection {
         rows.integer(location.lastUpdated?.microseconds)
     }
 
+    /// content_hash, document, findings, finding_count; ends the row.
+    private static func contentColumns(_ incoming: IncomingLocation, into rows: inout PostgresCopyRows) {
+        rows.bytea(incoming.contentHash)
+        rows.utf8(incoming.document)
+        rows.utf8(Finding.storedJSON(incoming.findings))
+        rows.integer(incoming.findings.count)
+        rows.endRow()
+    }
+
     private static func stageRow(
         _ incoming: IncomingLocation, id: Int64, outcome: String, version: Int, into rows: inout PostgresCopyRows
     ) {
@@ -226,11 +235,7 @@ extension PostgresConnection {
         rows.integer(version)
         rows.text(incoming.location.id)
         queryColumns(incoming.location, into: &rows)
-        rows.bytea(incoming.contentHash)
-        rows.utf8(incoming.document)
-        rows.utf8(Finding.storedJSON(incoming.findings))
-        rows.integer(incoming.findings.count)
-        rows.endRow()
+        contentColumns(incoming, into: &rows)
     }
 
     private static func createdRow(
@@ -251,11 +256,7 @@ extension PostgresConnection {
         rows.text(source.kind)
         rows.text(source.source)
         rows.integer(runID)
-        rows.bytea(incoming.contentHash)
-        rows.utf8(incoming.document)
-        rows.utf8(Finding.storedJSON(incoming.findings))
-        rows.integer(incoming.findings.count)
-        rows.endRow()
+        contentColumns(incoming, into: &rows)
     }
 
     private static func versionRow(

@@ -140,26 +140,18 @@ extension PostgresConnection {
             stats.connectors = Int(totals.int(0, 4))
             func counts(_ sql: String) throws(StoreError) -> [RegistryStats.Count] {
                 let rows = try client.query(dynamic: sql)
-                return StatsQueries.ordered(
-                    (0..<rows.count).map { row in
-                        RegistryStats.Count(
-                            key: rows.text(row, 0) ?? "", locations: Int(rows.int(row, 1)),
-                            evses: Int(rows.int(row, 2)))
-                    })
+                return (0..<rows.count).map { row in
+                    RegistryStats.Count(
+                        key: rows.text(row, 0) ?? "", locations: Int(rows.int(row, 1)), evses: Int(rows.int(row, 2)))
+                }
             }
             func tallies(_ sql: String) throws(StoreError) -> [RegistryStats.Tally] {
                 let rows = try client.query(dynamic: sql)
-                return StatsQueries.ordered(
-                    (0..<rows.count).map { row in
-                        RegistryStats.Tally(key: rows.text(row, 0) ?? "", count: Int(rows.int(row, 1)))
-                    })
+                return (0..<rows.count).map { row in
+                    RegistryStats.Tally(key: rows.text(row, 0) ?? "", count: Int(rows.int(row, 1)))
+                }
             }
-            stats.byOperator = try counts(StatsQueries.byOperator)
-            stats.byCountry = try counts(StatsQueries.byCountry)
-            stats.byStatus = try tallies(StatsQueries.byStatus)
-            stats.byConnectorStandard = try tallies(StatsQueries.byConnectorStandard)
-            stats.byPowerClass = try tallies(StatsQueries.byPowerClass)
-            stats.findingsByCode = try tallies(StatsQueries.findingsByCode)
+            try StatsQueries.breakdowns(into: &stats, counts: counts, tallies: tallies)
             stats.ingestRuns = Int(try client.query(dynamic: StatsQueries.ingestRuns).int(0, 0))
             return stats
         }

@@ -5,7 +5,7 @@ import Synchronization
 /// one database. Reads and ingests use a small pool of connections; a read that fails because
 /// the connection dropped is retried once on a fresh connection; an ingest that lost its
 /// connection fails with `.disconnected` (nothing of it committed), so its caller can run it again.
-public final class PostgresStore: Store {
+public final class PostgresStore: Store, CustomStringConvertible {
     /// The connection string with any password hidden, fit to print.
     public let description: String
     let clock: RegistryClock
@@ -97,7 +97,8 @@ public final class PostgresStore: Store {
     }
 
     public func exclusively<T: Sendable>(_ task: String, _ body: @Sendable () async throws -> T) async throws -> T? {
-        try await withConnection { connection in
+        try ExclusiveTask.check(task)
+        return try await withConnection { connection in
             guard try await connection.tryLock(task) else { return nil }
             do {
                 let result = try await body()

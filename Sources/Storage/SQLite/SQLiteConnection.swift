@@ -447,7 +447,7 @@ actor SQLiteConnection {
                 result.append(
                     RegistryStats.Count(key: rows.text(0) ?? "", locations: Int(rows.int(1)), evses: Int(rows.int(2))))
             }
-            return StatsQueries.ordered(result)
+            return result
         }
         func tallies(_ sql: String) throws(StoreError) -> [RegistryStats.Tally] {
             let rows = try db.statement(sql)
@@ -455,14 +455,9 @@ actor SQLiteConnection {
             while try rows.step() {
                 result.append(RegistryStats.Tally(key: rows.text(0) ?? "", count: Int(rows.int(1))))
             }
-            return StatsQueries.ordered(result)
+            return result
         }
-        stats.byOperator = try counts(StatsQueries.byOperator)
-        stats.byCountry = try counts(StatsQueries.byCountry)
-        stats.byStatus = try tallies(StatsQueries.byStatus)
-        stats.byConnectorStandard = try tallies(StatsQueries.byConnectorStandard)
-        stats.byPowerClass = try tallies(StatsQueries.byPowerClass)
-        stats.findingsByCode = try tallies(StatsQueries.findingsByCode)
+        try StatsQueries.breakdowns(into: &stats, counts: counts, tallies: tallies)
         let runs = try db.statement(StatsQueries.ingestRuns)
         if try runs.step() { stats.ingestRuns = Int(runs.int(0)) }
         return stats

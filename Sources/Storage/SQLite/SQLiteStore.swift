@@ -57,7 +57,8 @@ public final class SQLiteStore: Store {
     /// A `flock` on `<database>.<task>.lock`: held by one open file at a time, on this machine,
     /// which is all that can share a SQLite file; released by the kernel if the process dies.
     public func exclusively<T: Sendable>(_ task: String, _ body: @Sendable () async throws -> T) async throws -> T? {
-        try await FileLock.withLock(at: "\(path).\(task).lock", body)
+        try ExclusiveTask.check(task)
+        return try await FileLock.withLock(at: "\(path).\(task).lock", body)
     }
 
     public func close() async {

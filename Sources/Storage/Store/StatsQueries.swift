@@ -29,12 +29,26 @@ enum StatsQueries {
     static let findingsByCode = "SELECT code, sum(count) FROM location_finding_counts GROUP BY code"
     static let ingestRuns = "SELECT count(*) FROM ingest_runs"
 
+    /// Fills the breakdowns of `stats` with the backend's readers of `key, locations, evses` and
+    /// `key, count` rows.
+    static func breakdowns(
+        into stats: inout RegistryStats, counts: (String) throws(StoreError) -> [RegistryStats.Count],
+        tallies: (String) throws(StoreError) -> [RegistryStats.Tally]
+    ) throws(StoreError) {
+        stats.byOperator = ordered(try counts(byOperator))
+        stats.byCountry = ordered(try counts(byCountry))
+        stats.byStatus = ordered(try tallies(byStatus))
+        stats.byConnectorStandard = ordered(try tallies(byConnectorStandard))
+        stats.byPowerClass = ordered(try tallies(byPowerClass))
+        stats.findingsByCode = ordered(try tallies(findingsByCode))
+    }
+
     /// Largest first, ties by key.
-    static func ordered(_ counts: [RegistryStats.Count]) -> [RegistryStats.Count] {
+    private static func ordered(_ counts: [RegistryStats.Count]) -> [RegistryStats.Count] {
         counts.sorted { ($0.locations, $1.key) > ($1.locations, $0.key) }
     }
 
-    static func ordered(_ tallies: [RegistryStats.Tally]) -> [RegistryStats.Tally] {
+    private static func ordered(_ tallies: [RegistryStats.Tally]) -> [RegistryStats.Tally] {
         tallies.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
     }
 }
