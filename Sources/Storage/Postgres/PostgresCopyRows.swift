@@ -75,9 +75,4 @@ struct PostgresCopyRows {
         bytes.append(UInt8(ascii: "\n"))
         atRowStart = true
     }
-
-    mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        atRowStart = true
-    }
 }

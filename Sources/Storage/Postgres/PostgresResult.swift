@@ -10,9 +10,6 @@ final class PostgresResult {
 
     var count: Int { Int(PQntuples(handle)) }
 
-    /// Rows changed by an INSERT, UPDATE or DELETE.
-    var affectedRows: Int { Int(String(cString: PQcmdTuples(handle))) ?? 0 }
-
     func isNull(_ row: Int, _ column: Int32) -> Bool { PQgetisnull(handle, Int32(row), column) == 1 }
 
     func text(_ row: Int, _ column: Int32) -> String? {

@@ -21,7 +21,6 @@ enum PostgresValue {
     case integerArray([Int64])
 
     static func optional(_ text: String?) -> PostgresValue { text.map { .text($0) } ?? .null }
-    static func optional(_ integer: Int64?) -> PostgresValue { integer.map { .integer($0) } ?? .null }
 
     /// The text-format bytes, NUL-terminated; nil for NULL.
     fileprivate var textBytes: [UInt8]? {
