@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "Hashing"),
         .target(name: "CLI"),
+        // HTTP/1.1 over sockets; knows nothing of charge points.
+        .target(name: "HTTPServer"),
 
         // The uniform model, identifiers and findings: pure, no I/O.
         .target(name: "RegistryCore", dependencies: ["JSON"]),
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore"]),
         .testTarget(name: "OCPITests", dependencies: ["OCPI", "RegistryCore", "JSON", "TestFixtures"]),
         .testTarget(
