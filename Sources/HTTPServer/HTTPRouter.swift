@@ -1,0 +1,98 @@
+/// Routes requests by method and path pattern (`/api/v1/locations/{country_code}/{party_id}`),
+/// handing the handler the path parameters; answers `404` for an unknown path and `405` with
+/// `Allow` for a known path with another method (RFC 9110 §15.5.6). `HEAD` is served by the
+/// `GET` handler.
+public struct HTTPRouter: Sendable {
+    public typealias Handler = @Sendable (HTTPRequest, PathParameters) async -> HTTPResponse
+
+    private struct Route: Sendable {
+        let method: String
+        let pattern: [Segment]
+        let handler: Handler
+    }
+
+    private enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    private var routes: [Route] = []
+    /// What to answer when no route matches the path.
+    public var notFound: @Sendable (HTTPRequest) -> HTTPResponse = { _ in
+        .json(Array(#"{"error":"not_found","message":"no such path"}"#.utf8), status: .notFound)
+    }
+
+    public init() {}
+
+    /// Every pattern routed, once each, for the OpenAPI document's cross-check.
+    public var patterns: [String] {
+        var seen: [String] = []
+        for route in routes {
+            let text =
+                "/"
+                + route.pattern.map { segment in
+                    switch segment {
+                    case .literal(let name): name
+                    case .parameter(let name): "{\(name)}"
+                    }
+                }.joined(separator: "/")
+            if !seen.contains(text) { seen.append(text) }
+        }
+        return seen
+    }
+
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+        let segments = pattern.split(separator: "/").map { part -> Segment in
+            part.hasPrefix("{") && part.hasSuffix("}")
+                ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+        }
+        routes.append(Route(method: method, pattern: segments, handler: handler))
+    }
+
+    public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add("GET", pattern, handler) }
+
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let segments = parts.last == "" && parts.count > 1 ? Array(parts.dropLast()) : Array(parts)
+        var allowed: [String] = []
+        for route in routes {
+            guard let parameters = Self.match(route.pattern, segments) else { continue }
+            if route.method == request.method || (request.method == "HEAD" && route.method == "GET") {
+                return await route.handler(request, parameters)
+            }
+            if !allowed.contains(route.method) { allowed.append(route.method) }
+        }
+        guard allowed.isEmpty else {
+            if allowed.contains("GET") { allowed.append("HEAD") }
+            return HTTPResponse(
+                status: .methodNotAllowed,
+                headers: ["Allow": allowed.joined(separator: ", "), "Content-Type": "application/json"],
+                body: Array(
+                    #"{"error":"method_not_allowed","message":"allowed: \#(allowed.joined(separator: ", "))"}"#.utf8))
+        }
+        return notFound(request)
+    }
+
+    private static func match(_ pattern: [Segment], _ segments: [Substring]) -> PathParameters? {
+        guard pattern.count == segments.count else { return nil }
+        var parameters = PathParameters()
+        for (segment, value) in zip(pattern, segments) {
+            switch segment {
+            case .literal(let name): guard value == name else { return nil }
+            case .parameter(let name):
+                guard !value.isEmpty, let decoded = PercentDecoding.decode(value) else { return nil }
+                parameters.values[name] = decoded
+            }
+        }
+        return parameters
+    }
+}
+
+/// The values of a route's `{name}` segments, percent-decoded.
+public struct PathParameters: Sendable {
+    public var values: [String: String] = [:]
+
+    public init() {}
+
+    public subscript(name: String) -> String? { values[name] }
+}
