@@ -15,13 +15,15 @@ let package = Package(
         .systemLibrary(
             name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]),
+        // epoll and eventfd, which Glibc does not export (swift-notes.md §5).
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // Leaf libraries: no domain knowledge.
         .target(name: "JSON"),
         .target(name: "Hashing"),
         .target(name: "CLI"),
         // HTTP/1.1 over sockets; knows nothing of charge points.
-        .target(name: "HTTPServer"),
+        .target(name: "HTTPServer", dependencies: ["CLinux"]),
 
         // The uniform model, identifiers and findings: pure, no I/O.
         .target(name: "RegistryCore", dependencies: ["JSON"]),

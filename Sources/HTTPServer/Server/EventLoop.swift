@@ -1,0 +1,282 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import CLinux
+import Synchronization
+
+/// One epoll loop on its own thread: accepts on its own listening socket (SO_REUSEPORT spreads
+/// clients over the loops), reads and parses requests, hands each to the router as an async task
+/// and writes responses in request order. Blocking never happens here: sockets are non-blocking
+/// and handlers run elsewhere.
+final class EventLoop: @unchecked Sendable {
+    // @unchecked: everything but `mailbox` and `server` is touched only by the loop's thread.
+    private let server: ServerState
+    private let listener: Int32
+    private let epoll: Int32
+    let mailbox: Mailbox
+    private var connections: [Int32: Connection] = [:]
+    private var nextGeneration: UInt64 = 0
+    private var listening = true
+    private var lastSweep = 0.0
+
+    init(server: ServerState, listener: Int32) throws(HTTPServerError) {
+        self.server = server
+        self.listener = listener
+        mailbox = try Mailbox()
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epoll >= 0 else { throw HTTPServerError("epoll_create1: \(System.errorText())") }
+        register(listener, EPOLLIN.rawValue)
+        register(mailbox.eventFD, EPOLLIN.rawValue)
+    }
+
+    deinit { CLinux.close(epoll) }
+
+    private func register(_ fd: Int32, _ events: UInt32) {
+        var event = epoll_event(events: events, data: epoll_data_t(fd: fd))
+        epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event)
+    }
+
+    /// Runs until shutdown has drained every connection.
+    func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        while true {
+            let count = epoll_wait(epoll, &events, Int32(events.count), 250)
+            let now = System.now()
+            if count > 0 {
+                for event in events[0..<Int(count)] {
+                    let fd = event.data.fd
+                    if fd == listener {
+                        accept(now: now)
+                    } else if fd == mailbox.eventFD {
+                        deliver(now: now)
+                    } else if let connection = connections[fd] {
+                        handle(connection, events: event.events, now: now)
+                    }
+                }
+            }
+            if server.draining.load(ordering: .relaxed) {
+                drain()
+                if connections.isEmpty { break }
+            }
+            if now - lastSweep > 0.25 {
+                lastSweep = now
+                sweep(now: now)
+            }
+        }
+    }
+
+    // MARK: - Accepting
+
+    private func accept(now: Double) {
+        while listening {
+            let fd = CLinux.accept(listener, nil, nil)
+            guard fd >= 0 else { return }  // EAGAIN: no more waiting clients.
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            guard server.connectionCount.add(1, ordering: .relaxed).newValue <= server.configuration.maximumConnections
+            else {
+                // Over the limit: a fast 503 (the socket buffer of a fresh connection takes it whole).
+                let busy = Array(
+                    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+                        .utf8)
+                _ = send(fd, busy, busy.count, Int32(MSG_NOSIGNAL))
+                CLinux.close(fd)
+                server.connectionCount.subtract(1, ordering: .relaxed)
+                continue
+            }
+            nextGeneration += 1
+            let connection = Connection(
+                fd: fd, generation: nextGeneration, limits: server.configuration.limits, now: now)
+            connections[fd] = connection
+            connection.interest = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+            register(fd, connection.interest)
+        }
+    }
+
+    // MARK: - Reading and parsing
+
+    private func handle(_ connection: Connection, events: UInt32, now: Double) {
+        if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+            // The peer is gone: nothing more can be read or written.
+            return connection.awaitingResponse ? detach(connection) : close(connection)
+        }
+        if events & EPOLLOUT.rawValue != 0 { flush(connection, now: now) }
+        guard connections[connection.fd] === connection, !connection.closeAfterWrite else { return }
+        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0 { read(connection, now: now) }
+    }
+
+    private func read(_ connection: Connection, now: Double) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var peerClosed = false
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                let wasMidRequest = connection.parser.isMidRequest
+                buffer.withUnsafeBytes { connection.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                connection.lastActivity = now
+                if !wasMidRequest { connection.requestStartedAt = now }
+                if count < buffer.count || connection.awaitingResponse { break }
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break
+            } else {
+                peerClosed = true
+                break
+            }
+        }
+        process(connection, now: now)
+        if peerClosed {
+            // Requests that arrived whole are still answered; then the connection closes.
+            if connections[connection.fd] !== connection { return }
+            if connection.awaitingResponse || connection.hasPendingOutput {
+                connection.closeAfterWrite = true
+                updateInterest(connection)
+            } else {
+                close(connection)
+            }
+        }
+    }
+
+    /// Stops watching a connection whose peer vanished while its handler works; the response is
+    /// dropped when it arrives.
+    private func detach(_ connection: Connection) {
+        epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
+        connection.detached = true
+    }
+
+    /// Dispatches the next complete request unless one is already with a handler.
+    private func process(_ connection: Connection, now: Double) {
+        guard !connection.awaitingResponse, !connection.closeAfterWrite else { return updateInterest(connection) }
+        let request: HTTPRequest
+        do {
+            guard let next = try connection.parser.next() else { return updateInterest(connection) }
+            request = next
+        } catch {
+            server.log(method: "-", target: "-", status: error.status.code, duration: 0, requestID: nil)
+            return respond(connection, with: ServerResponses.error(error.status, error.message), close: true, now: now)
+        }
+        connection.awaitingResponse = true
+        connection.requestStartedAt = connection.parser.isMidRequest ? now : nil
+        let (fd, generation, mailbox, server) = (connection.fd, connection.generation, mailbox, server)
+        Task {
+            let response = await server.respond(to: request)
+            mailbox.post(
+                Mailbox.Letter(
+                    fd: fd, generation: generation, response: response, keepAlive: request.keepAlive,
+                    headRequest: request.method == "HEAD"))
+        }
+        updateInterest(connection)
+    }
+
+    // MARK: - Writing
+
+    private func deliver(now: Double) {
+        for letter in mailbox.collect() {
+            guard let connection = connections[letter.fd], connection.generation == letter.generation else { continue }
+            connection.awaitingResponse = false
+            if connection.detached {
+                close(connection)
+                continue
+            }
+            // Decided now, not when the request came: a shutdown since then closes the connection.
+            let keepAlive = letter.keepAlive && !server.draining.load(ordering: .relaxed)
+            respond(
+                connection, with: letter.response.serialized(keepAlive: keepAlive, headRequest: letter.headRequest),
+                close: !keepAlive, now: now)
+            if connections[letter.fd] != nil { process(connection, now: now) }
+        }
+    }
+
+    private func respond(_ connection: Connection, with bytes: [UInt8], close: Bool, now: Double) {
+        if connection.hasPendingOutput {
+            connection.output.removeSubrange(0..<connection.written)
+            connection.output += bytes
+        } else {
+            connection.output = bytes
+        }
+        connection.written = 0
+        if close { connection.closeAfterWrite = true }
+        flush(connection, now: now)
+    }
+
+    private func flush(_ connection: Connection, now: Double) {
+        while connection.hasPendingOutput {
+            let sent = connection.output.withUnsafeBytes { bytes in
+                send(
+                    connection.fd, bytes.baseAddress! + connection.written, bytes.count - connection.written,
+                    Int32(MSG_NOSIGNAL))
+            }
+            if sent > 0 {
+                connection.written += sent
+                connection.lastActivity = now
+            } else if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return updateInterest(connection)
+            } else if sent < 0 && errno == EINTR {
+                continue
+            } else {
+                return close(connection)
+            }
+        }
+        connection.output = []
+        connection.written = 0
+        if connection.closeAfterWrite && !connection.awaitingResponse { return close(connection) }
+        updateInterest(connection)
+    }
+
+    private func updateInterest(_ connection: Connection) {
+        guard !connection.detached else { return }
+        var wanted: UInt32 = 0
+        if !connection.awaitingResponse && !connection.closeAfterWrite {
+            wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+        }
+        if connection.hasPendingOutput { wanted |= EPOLLOUT.rawValue }
+        guard wanted != connection.interest else { return }
+        connection.interest = wanted
+        var event = epoll_event(events: wanted, data: epoll_data_t(fd: connection.fd))
+        epoll_ctl(epoll, EPOLL_CTL_MOD, connection.fd, &event)
+    }
+
+    private func close(_ connection: Connection) {
+        if !connection.detached { epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil) }
+        CLinux.close(connection.fd)
+        connections[connection.fd] = nil
+        server.connectionCount.subtract(1, ordering: .relaxed)
+    }
+
+    // MARK: - Timeouts and shutdown
+
+    /// Closes idle connections and answers `408` to requests that take too long to arrive.
+    private func sweep(now: Double) {
+        let configuration = server.configuration
+        for connection in Array(connections.values) where !connection.awaitingResponse && !connection.hasPendingOutput {
+            if connection.parser.isMidRequest, let started = connection.requestStartedAt,
+                now - started > configuration.readTimeout
+            {
+                respond(
+                    connection,
+                    with: ServerResponses.error(
+                        .requestTimeout, "the request did not arrive within \(configuration.readTimeout) s"),
+                    close: true, now: now)
+            } else if !connection.parser.isMidRequest && now - connection.lastActivity > configuration.idleTimeout {
+                close(connection)
+            }
+        }
+    }
+
+    /// Stops accepting and closes every connection with nothing under way; the others close once
+    /// their response is written.
+    private func drain() {
+        if listening {
+            listening = false
+            epoll_ctl(epoll, EPOLL_CTL_DEL, listener, nil)
+        }
+        for connection in Array(connections.values)
+        where !connection.awaitingResponse && !connection.hasPendingOutput && !connection.parser.isMidRequest {
+            close(connection)
+        }
+    }
+
+    func wake() { mailbox.wake() }
+}
