@@ -69,9 +69,8 @@ final class EventLoop: @unchecked Sendable {
 
     private func accept(now: Double) {
         while listening {
-            let fd = CLinux.accept(listener, nil, nil)
+            let fd = clinux_accept(listener)
             guard fd >= 0 else { return }  // EAGAIN: no more waiting clients.
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             guard server.connectionCount.add(1, ordering: .relaxed).newValue <= server.configuration.maximumConnections
@@ -185,7 +184,7 @@ final class EventLoop: @unchecked Sendable {
             respond(
                 connection, with: letter.response.serialized(keepAlive: keepAlive, headRequest: letter.headRequest),
                 close: !keepAlive, now: now)
-            if connections[letter.fd] != nil { process(connection, now: now) }
+            if connections[letter.fd] === connection { process(connection, now: now) }
         }
     }
 
@@ -271,6 +270,7 @@ final class EventLoop: @unchecked Sendable {
         if listening {
             listening = false
             epoll_ctl(epoll, EPOLL_CTL_DEL, listener, nil)
+            CLinux.close(listener)
         }
         for connection in Array(connections.values)
         where !connection.awaitingResponse && !connection.hasPendingOutput && !connection.parser.isMidRequest {
