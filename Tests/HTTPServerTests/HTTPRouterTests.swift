@@ -55,6 +55,16 @@ import Testing
         )
     }
 
+    @Test func aStreamedResponseIsFramedChunkedOrByClosing() {
+        let response = HTTPResponse.streamed(headers: ["Content-Length": "9"]) { _ in }
+        #expect(
+            String(decoding: response.serialized(keepAlive: true, headRequest: true), as: UTF8.self)
+                == "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        #expect(
+            String(decoding: response.serialized(keepAlive: false, chunked: false), as: UTF8.self)
+                == "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
+    }
+
     @Test func percentDecoding() {
         #expect(PercentDecoding.decode("a%2Fb%C3%B1") == "a/bñ")
         #expect(PercentDecoding.decode("a+b", plusAsSpace: true) == "a b")

@@ -7,10 +7,19 @@ import Testing
 /// The server over real loopback sockets: keep-alive, pipelining, limits, timeouts, many
 /// clients, graceful shutdown.
 @Suite struct HTTPServerSocketTests {
-    static func router(gate: Gate? = nil) -> HTTPRouter {
+    static func router(gate: Gate? = nil, stopped: StreamEnd? = nil) -> HTTPRouter {
         var router = HTTPRouter()
         router.get("/hello/{name}") { _, parameters in .json(Array(#"{"hello":"\#(parameters["name"]!)"}"#.utf8)) }
         router.add("POST", "/echo") { request, _ in HTTPResponse(body: request.body) }
+        router.get("/stream/{count}") { _, parameters in
+            let count = Int(parameters["count"]!)!
+            return .streamed(headers: ["Content-Type": "text/plain"]) { writer in
+                for index in 0..<count {
+                    try await writer.write(Array("line \(index)\n".utf8) + [UInt8](repeating: 46, count: 1000))
+                }
+                stopped?.record(count)
+            }
+        }
         router.get("/slow") { _, _ in
             await gate?.wait()
             return .json(Array("{}".utf8))
@@ -18,13 +27,47 @@ import Testing
         return router
     }
 
-    static func server(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in }, gate: Gate? = nil) throws
-        -> HTTPServer
-    {
+    static func server(
+        _ configure: (inout HTTPServerConfiguration) -> Void = { _ in }, gate: Gate? = nil, stopped: StreamEnd? = nil
+    ) throws -> HTTPServer {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
         configure(&configuration)
-        return try HTTPServer(configuration: configuration, router: router(gate: gate), accessLog: { _ in })
+        return try HTTPServer(
+            configuration: configuration, router: router(gate: gate, stopped: stopped), accessLog: { _ in })
+    }
+
+    @Test func aLargeBodyIsStreamedChunkedAndTheConnectionStaysUsable() async throws {
+        let server = try Self.server()
+        let client = try TestClient(port: server.port)
+        client.send("GET /stream/20000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try #require(await client.response())
+        #expect(response.headers["transfer-encoding"] == "chunked" && response.headers["content-length"] == nil)
+        #expect(response.body.utf8.count == (0..<20000).reduce(0) { $0 + "line \($1)\n".utf8.count + 1000 })
+        #expect(response.body.hasSuffix("line 19999\n" + String(repeating: ".", count: 1000)))
+        client.send("GET /hello/after HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await client.response()?.body == #"{"hello":"after"}"#)
+        // HTTP/1.0 has no chunked coding: the body ends where the connection does.
+        let old = try TestClient(port: server.port)
+        old.send("GET /stream/3 HTTP/1.0\r\n\r\n")
+        let raw = await old.untilClosed()
+        #expect(raw.contains("Connection: close\r\n") && !raw.contains("Transfer-Encoding"))
+        #expect(raw.hasSuffix("line 2\n" + String(repeating: ".", count: 1000)))
+        await server.shutdown()
+    }
+
+    @Test func aStreamStopsWhenTheClientLeaves() async throws {
+        let stopped = StreamEnd()
+        let server = try Self.server(stopped: stopped)
+        do {
+            let client = try TestClient(port: server.port)
+            client.send("GET /stream/1000000 HTTP/1.1\r\nHost: x\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(200))
+        }  // The client closes without reading: the handler's next write throws.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(stopped.completed == nil)
+        await server.shutdown()
+        #expect(server.connectionCount == 0)
     }
 
     @Test func keepAliveServesSeveralRequestsOnOneConnection() async throws {
@@ -145,6 +188,13 @@ import Testing
         #expect(response.status == 200 && response.headers["connection"] == "close")
         await stopped
     }
+}
+
+/// Records whether a streaming handler ran to its end.
+final class StreamEnd: Sendable {
+    private let value = Mutex<Int?>(nil)
+    func record(_ count: Int) { value.withLock { $0 = count } }
+    var completed: Int? { value.withLock { $0 } }
 }
 
 /// Holds handlers until opened.

@@ -52,6 +52,19 @@ final class TestClient: @unchecked Sendable {
         }
     }
 
+    /// Everything the server sends until it closes the connection.
+    func untilClosed() async -> String {
+        await Self.offPool {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress, $0.count, 0) }
+                guard count > 0 else { break }
+                self.pending += buffer[0..<count]
+            }
+            return String(decoding: self.pending, as: UTF8.self)
+        }
+    }
+
     /// Runs a blocking wait on a thread of its own: neither Swift's pool nor dispatch's (which
     /// the pool shares on Linux) is held while the server needs it.
     private static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
@@ -79,11 +92,32 @@ final class TestClient: @unchecked Sendable {
             let parts = line.split(separator: ":", maxSplits: 1)
             headers[parts[0].lowercased()] = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
         }
+        let status = Int(head[0].split(separator: " ")[1]) ?? 0
+        if headers["transfer-encoding"] == "chunked" {
+            // size CRLF data CRLF …, ending with 0 CRLF CRLF.
+            var index = end + 4
+            var body: [UInt8] = []
+            while true {
+                guard let lineEnd = pending[index...].firstIndex(of: 13), lineEnd + 1 < pending.count else {
+                    return nil
+                }
+                guard let size = Int(String(decoding: pending[index..<lineEnd], as: UTF8.self), radix: 16) else {
+                    return nil
+                }
+                let dataStart = lineEnd + 2
+                guard pending.count >= dataStart + size + 2 else { return nil }
+                if size == 0 {
+                    pending.removeSubrange(0..<(dataStart + 2))
+                    return (status, headers, String(decoding: body, as: UTF8.self))
+                }
+                body += pending[dataStart..<(dataStart + size)]
+                index = dataStart + size + 2
+            }
+        }
         let length = Int(headers["content-length"] ?? "0") ?? 0
         guard pending.count >= end + 4 + length else { return nil }
         let body = String(decoding: pending[(end + 4)..<(end + 4 + length)], as: UTF8.self)
         pending.removeSubrange(0..<(end + 4 + length))
-        let status = Int(head[0].split(separator: " ")[1]) ?? 0
         return (status, headers, body)
     }
 }

@@ -13,6 +13,10 @@ final class Connection {
     var detached = false
     var lastActivity: Double
     var requestStartedAt: Double?
+    /// A streamed response under way.
+    var streaming: Streaming?
+    /// The streaming handler waiting for the output to drain.
+    var writerWaiting: CheckedContinuation<Void, any Error>?
     /// The epoll interest now registered.
     var interest: UInt32 = 0
 
@@ -24,4 +28,10 @@ final class Connection {
     }
 
     var hasPendingOutput: Bool { written < output.count }
+
+    struct Streaming {
+        /// Chunked framing (HTTP/1.1); an HTTP/1.0 client reads until the connection closes.
+        let chunked: Bool
+        let keepAlive: Bool
+    }
 }

@@ -158,13 +158,20 @@ final class EventLoop: @unchecked Sendable {
         }
         connection.awaitingResponse = true
         connection.requestStartedAt = connection.parser.isMidRequest ? now : nil
-        let (fd, generation, mailbox, server) = (connection.fd, connection.generation, mailbox, server)
+        let target = Mailbox.Target(fd: connection.fd, generation: connection.generation)
+        let summary = Mailbox.HTTPRequestSummary(
+            keepAlive: request.keepAlive, head: request.method == "HEAD", minorVersion: request.minorVersion)
+        let (mailbox, server) = (mailbox, server)
         Task {
             let response = await server.respond(to: request)
-            mailbox.post(
-                Mailbox.Letter(
-                    fd: fd, generation: generation, response: response, keepAlive: request.keepAlive,
-                    headRequest: request.method == "HEAD"))
+            mailbox.post(.response(target, response, request: summary))
+            guard let stream = response.stream, !summary.head else { return }
+            do {
+                try await stream(HTTPBodyWriter(mailbox: mailbox, target: target))
+                mailbox.post(.end(target, failed: false))
+            } catch {
+                mailbox.post(.end(target, failed: true))
+            }
         }
         updateInterest(connection)
     }
@@ -173,19 +180,59 @@ final class EventLoop: @unchecked Sendable {
 
     private func deliver(now: Double) {
         for letter in mailbox.collect() {
-            guard let connection = connections[letter.fd], connection.generation == letter.generation else { continue }
-            connection.awaitingResponse = false
-            if connection.detached {
-                close(connection)
-                continue
+            switch letter {
+            case .response(let target, let response, let request):
+                guard let connection = live(target) else { continue }
+                // Decided now, not when the request came: a shutdown since then closes the connection.
+                let chunked = request.minorVersion >= 1
+                let keepAlive =
+                    request.keepAlive && !server.draining.load(ordering: .relaxed)
+                    && (response.stream == nil || chunked || request.head)
+                let bytes = response.serialized(keepAlive: keepAlive, headRequest: request.head, chunked: chunked)
+                if response.stream != nil && !request.head {
+                    connection.streaming = Connection.Streaming(chunked: chunked, keepAlive: keepAlive)
+                    respond(connection, with: bytes, close: false, now: now)
+                } else {
+                    finish(connection, with: bytes, keepAlive: keepAlive, now: now)
+                }
+            case .chunk(let target, let bytes, let continuation):
+                guard let connection = live(target), let streaming = connection.streaming else {
+                    continuation.resume(throwing: HTTPServerError("the client closed the connection"))
+                    continue
+                }
+                let framed =
+                    streaming.chunked
+                    ? Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + [13, 10] : bytes
+                connection.writerWaiting = continuation
+                respond(connection, with: framed, close: false, now: now)
+            case .end(let target, let failed):
+                guard let connection = live(target), let streaming = connection.streaming else { continue }
+                connection.streaming = nil
+                // A body cut short must not look complete: the connection closes without the last chunk.
+                if failed { connection.awaitingResponse = false; close(connection); continue }
+                finish(
+                    connection, with: streaming.chunked ? Array("0\r\n\r\n".utf8) : [], keepAlive: streaming.keepAlive,
+                    now: now)
             }
-            // Decided now, not when the request came: a shutdown since then closes the connection.
-            let keepAlive = letter.keepAlive && !server.draining.load(ordering: .relaxed)
-            respond(
-                connection, with: letter.response.serialized(keepAlive: keepAlive, headRequest: letter.headRequest),
-                close: !keepAlive, now: now)
-            if connections[letter.fd] === connection { process(connection, now: now) }
         }
+    }
+
+    /// The connection a letter is for, if it is still open; one whose peer vanished is closed now.
+    private func live(_ target: Mailbox.Target) -> Connection? {
+        guard let connection = connections[target.fd], connection.generation == target.generation else { return nil }
+        if connection.detached {
+            connection.awaitingResponse = false
+            close(connection)
+            return nil
+        }
+        return connection
+    }
+
+    /// Writes the end of a response, then reads the next request (or closes).
+    private func finish(_ connection: Connection, with bytes: [UInt8], keepAlive: Bool, now: Double) {
+        connection.awaitingResponse = false
+        respond(connection, with: bytes, close: !keepAlive, now: now)
+        if connections[connection.fd] === connection { process(connection, now: now) }
     }
 
     private func respond(_ connection: Connection, with bytes: [UInt8], close: Bool, now: Double) {
@@ -211,6 +258,13 @@ final class EventLoop: @unchecked Sendable {
                 connection.written += sent
                 connection.lastActivity = now
             } else if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                // A streaming handler may go on while what waits is small.
+                if connection.output.count - connection.written < Self.streamHighWater,
+                    let writer = connection.writerWaiting
+                {
+                    connection.writerWaiting = nil
+                    writer.resume()
+                }
                 return updateInterest(connection)
             } else if sent < 0 && errno == EINTR {
                 continue
@@ -220,6 +274,10 @@ final class EventLoop: @unchecked Sendable {
         }
         connection.output = []
         connection.written = 0
+        if let writer = connection.writerWaiting {
+            connection.writerWaiting = nil
+            writer.resume()
+        }
         if connection.closeAfterWrite && !connection.awaitingResponse { return close(connection) }
         updateInterest(connection)
     }
@@ -237,7 +295,14 @@ final class EventLoop: @unchecked Sendable {
         epoll_ctl(epoll, EPOLL_CTL_MOD, connection.fd, &event)
     }
 
+    /// Bytes a streamed body may have waiting for the client before its handler waits.
+    static let streamHighWater = 256 * 1024
+
     private func close(_ connection: Connection) {
+        if let writer = connection.writerWaiting {
+            connection.writerWaiting = nil
+            writer.resume(throwing: HTTPServerError("the client closed the connection"))
+        }
         if !connection.detached { epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil) }
         CLinux.close(connection.fd)
         connections[connection.fd] = nil
@@ -249,6 +314,12 @@ final class EventLoop: @unchecked Sendable {
     /// Closes idle connections and answers `408` to requests that take too long to arrive.
     private func sweep(now: Double) {
         let configuration = server.configuration
+        // A client that stopped reading what it asked for.
+        for connection in Array(connections.values)
+        where connection.hasPendingOutput && now - connection.lastActivity > configuration.idleTimeout {
+            connection.awaitingResponse = false
+            close(connection)
+        }
         for connection in Array(connections.values) where !connection.awaitingResponse && !connection.hasPendingOutput {
             if connection.parser.isMidRequest, let started = connection.requestStartedAt,
                 now - started > configuration.readTimeout

@@ -4,12 +4,26 @@ import Synchronization
 /// Responses finished by handlers on other threads, handed to their event loop; posting wakes
 /// the loop through an eventfd.
 final class Mailbox: Sendable {
-    struct Letter: Sendable {
+    /// One connection, told apart from a later one on the same descriptor.
+    struct Target: Sendable {
         let fd: Int32
         let generation: UInt64
-        let response: HTTPResponse
+    }
+
+    enum Letter: Sendable {
+        /// A handler's response (for a streamed one, its head).
+        case response(Target, HTTPResponse, request: HTTPRequestSummary)
+        /// A piece of a streamed body; the continuation resumes when the connection can take more.
+        case chunk(Target, [UInt8], CheckedContinuation<Void, any Error>)
+        /// A streamed body ended, completely or not.
+        case end(Target, failed: Bool)
+    }
+
+    /// What the loop needs to know of the request a response answers.
+    struct HTTPRequestSummary: Sendable {
         let keepAlive: Bool
-        let headRequest: Bool
+        let head: Bool
+        let minorVersion: Int
     }
 
     let eventFD: Int32
