@@ -37,8 +37,10 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: ["RegistryCore", "JSON", "Hashing", "CSQLite", "CLibPQ", "Migrations"]),
-        .target(name: "AccessPoint", dependencies: ["RegistryCore", "OCPI", "Storage", "JSON", "Hashing", "Schemas"]),
-        .executableTarget(name: "chargereg", dependencies: ["AccessPoint", "CLI", "Schemas"]),
+        .target(
+            name: "AccessPoint",
+            dependencies: ["RegistryCore", "OCPI", "Storage", "JSON", "Hashing", "Schemas", "HTTPServer"]),
+        .executableTarget(name: "chargereg", dependencies: ["AccessPoint", "CLI", "Schemas", "HTTPServer", "Storage"]),
 
         .target(name: "TestFixtures", path: "Tests/TestFixtures"),
         .target(name: "TestDatabases", dependencies: ["Storage"], path: "Tests/TestDatabases"),

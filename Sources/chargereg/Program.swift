@@ -7,7 +7,10 @@ import Foundation
 enum Program {
     static let name = "chargereg"
     static var commands: [any RegistryCommand.Type] {
-        [MigrateCommand.self, IngestCommand.self, ExportCommand.self, StatsCommand.self, SchemaCommand.self]
+        [
+            MigrateCommand.self, IngestCommand.self, ExportCommand.self, StatsCommand.self, ServeCommand.self,
+            SchemaCommand.self,
+        ]
     }
 
     static let usageExitCode: Int32 = 64

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 import TestDatabases
 import TestFixtures
 import Testing
@@ -44,10 +47,12 @@ import Testing
         let result = try Self.run(["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ChargeRegistry: the national charge-point registry and access point.\n"))
-        for command in ["migrate", "ingest", "export", "stats"] { #expect(result.stdout.contains("\n  \(command) ")) }
+        for command in ["migrate", "ingest", "export", "stats", "serve"] {
+            #expect(result.stdout.contains("\n  \(command) "))
+        }
     }
 
-    @Test(arguments: ["migrate", "ingest", "export", "stats"])
+    @Test(arguments: ["migrate", "ingest", "export", "stats", "serve"])
     func everyCommandHasHelp(command: String) throws {
         let result = try Self.run([command, "--help"])
         #expect(result.status == 0)
@@ -175,5 +180,43 @@ import Testing
         #expect(result.status == 1)
         #expect(!result.stderr.contains("s3cret"))
         #expect(result.stderr.contains("is not a PostgreSQL connection string: unterminated quoted string"))
+    }
+
+    @Test func serveAnswersUntilSIGTERMAndThenExits0() async throws {
+        let database = Self.database()
+        _ = try Self.run([
+            "ingest", "--database", database,
+            Fixtures.packageRoot.appendingPathComponent("Schemas/examples/chile-example-feed.json").path,
+        ])
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--database", database]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var log = ""
+        while !log.contains("\n") {
+            let data = err.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            log += String(decoding: data, as: UTF8.self)
+        }
+        #expect(log.hasPrefix("serving on http://127.0.0.1:"), "\(log)")
+        let port = log.split(separator: ":")[2].prefix { $0.isNumber }
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/locations/CL/VLT/SCL-PROV-001"))
+        let (body, response) = try await URLSession.shared.data(from: url)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: body, as: UTF8.self).contains(#""id":"SCL-PROV-001""#))
+        process.terminate()
+        process.waitUntilExit()
+        log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        #expect(log.contains(#""target":"/api/v1/locations/CL/VLT/SCL-PROV-001","status":200"#))
+        #expect(log.hasSuffix("stopped\n"))
+    }
+
+    @Test func serveRefusesABadListenAddress() throws {
+        let result = try Self.run(["serve", "--listen", "localhost", "--database", Self.database()])
+        #expect(result.status == 64 && result.stderr.contains("--listen: 'localhost' is not HOST:PORT"))
     }
 }

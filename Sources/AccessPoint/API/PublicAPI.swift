@@ -1,0 +1,59 @@
+import HTTPServer
+import JSON
+import OCPI
+import RegistryCore
+import Storage
+
+/// The public read API under `/api/v1` (issue #4): open data, no token, JSON. Unpublished and
+/// removed locations are not shown.
+public struct PublicAPI: Sendable {
+    public let store: any Store
+    /// `sqlite` or `postgresql`, for the health check.
+    public let backend: String
+
+    public init(store: any Store, backend: String) {
+        self.store = store
+        self.backend = backend
+    }
+
+    /// The routes, added to `router`.
+    public func routes(into router: inout HTTPRouter) {
+        let api = self
+        router.get("/api/v1/healthz") { _, _ in await api.health() }
+        router.get("/api/v1/stats") { _, _ in await api.stats() }
+        router.get("/api/v1/locations/{country_code}/{party_id}/{location_id}") { _, parameters in
+            await api.location(
+                LocationKey(
+                    countryCode: parameters["country_code"]!, partyID: parameters["party_id"]!,
+                    locationID: parameters["location_id"]!))
+        }
+    }
+
+    func health() async -> HTTPResponse {
+        do {
+            _ = try await store.ingestRuns(limit: 1)
+            return .json(Array(#"{"status":"ok","database":"\#(backend)"}"#.utf8))
+        } catch {
+            return APIError.response(.serviceUnavailable, "unavailable", "\(error)")
+        }
+    }
+
+    func stats() async -> HTTPResponse {
+        do {
+            return .json(StatsDocument.json(try await store.stats()))
+        } catch {
+            return APIError.storeFailure(error)
+        }
+    }
+
+    func location(_ key: LocationKey) async -> HTTPResponse {
+        do {
+            guard let stored = try await store.location(key), stored.publish, !stored.removed else {
+                return APIError.response(.notFound, "not_found", "no published location \(key)")
+            }
+            return .json(try LocationDocument.json(stored))
+        } catch {
+            return APIError.storeFailure(error)
+        }
+    }
+}

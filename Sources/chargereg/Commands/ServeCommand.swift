@@ -1,0 +1,51 @@
+import AccessPoint
+import CLI
+import HTTPServer
+import Storage
+
+enum ServeCommand: RegistryCommand {
+    static let spec = CommandSpec(
+        name: "serve", abstract: "Run the access point: the public read API over HTTP.",
+        options: [
+            OptionSpec("--listen", value: "HOST:PORT", help: "Address to listen on (default 127.0.0.1:8080)."),
+            databaseOption,
+        ],
+        discussion: """
+            Serves GET /api/v1/healthz, /api/v1/stats and /api/v1/locations/{country_code}/{party_id}/{location_id}.
+            One access-log line (JSON) per request goes to standard error. SIGTERM or SIGINT stops accepting,
+            lets requests in flight finish, closes the database and exits 0.
+            """)
+
+    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        var configuration = HTTPServerConfiguration()
+        if let listen = arguments.value("--listen") {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                (0...65535).contains(port), colon > listen.startIndex
+            else {
+                throw UsageError(
+                    command: spec.name, message: "--listen: '\(listen)' is not HOST:PORT (e.g. 0.0.0.0:8080)")
+            }
+            configuration.host = String(listen[..<colon])
+            configuration.port = port
+        }
+        let database = database(arguments)
+        let store = try await RegistryDatabase.open(database)
+        var router = HTTPRouter()
+        PublicAPI(store: store, backend: PostgresConninfo.isPostgres(database) ? "postgresql" : "sqlite")
+            .routes(into: &router)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(configuration: configuration, router: router)
+        } catch {
+            await store.close()
+            throw CommandFailure(description: "\(error)")
+        }
+        Output.err(
+            "serving on http://\(configuration.host):\(server.port) (database \(RegistryDatabase.redacted(database)))\n"
+        )
+        await server.runUntilSignalled()
+        await store.close()
+        Output.err("stopped\n")
+        return 0
+    }
+}
