@@ -40,6 +40,22 @@ struct PublicAPITests {
         }
     }
 
+    @Test(arguments: TestBackend.available)
+    func findsAnEVSEWhateverItsSeparatorsOrCase(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let feed = Fixtures.packageRoot.appendingPathComponent("Schemas/examples/chile-example-feed.json").path
+            _ = try await FileIngest(store: store).ingest(path: feed, party: nil, version: nil)
+            let router = Self.router(store, backend)
+            for spelling in ["CL*VLT*E001*1", "cl*vlt*e001*1", "CLVLTE0011", "CL-VLT-E001-1", "CL%2AVLT%2AE001%2A1"] {
+                let found = await Self.get(router, "/api/v1/evses/\(spelling)")
+                #expect(found.status == 200, "\(spelling)")
+                #expect(found.body.hasPrefix(#"{"evse":{"uid":"VLT-001-1","evse_id":"CL*VLT*E001*1""#))
+                #expect(found.body.contains(#""location":{"country_code":"CL","party_id":"VLT","id":"SCL-PROV-001""#))
+            }
+            #expect(await Self.get(router, "/api/v1/evses/CL*VLT*E999").status == 404)
+        }
+    }
+
     @Test func anUnreachableStoreMakesHealth503() async throws {
         let store = try PostgresStore(conninfo: "host=127.0.0.1 port=1 dbname=none connect_timeout=2")
         let router = Self.router(store, .postgres)

@@ -137,6 +137,18 @@ import Testing
     }
 
     @Test(arguments: TestBackend.available)
+    func findsTheLocationsHoldingAnEVSEID(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            var reused = Self.incoming(id: "L9", party: "XYZ")
+            reused.location.evses[0].evseID = "CL*ABC*EL11"
+            _ = try await Self.ingest([Self.incoming(id: "L1"), Self.incoming(id: "L2"), reused], into: store)
+            let holders = try await store.locations(withEVSE: "CLABCEL11")
+            #expect(holders.map(\.key.description) == ["CL/ABC/L1", "CL/XYZ/L9"])
+            #expect(try await store.locations(withEVSE: "CLABCENONE").isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
     func anAbandonedIngestLeavesNothingButItsRecord(_ backend: TestBackend) async throws {
         try await backend.withStore { store, _ in
             let session = try await store.beginIngest(IngestRunStart(kind: .file, source: "bad.json"))

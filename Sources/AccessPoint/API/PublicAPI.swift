@@ -21,11 +21,27 @@ public struct PublicAPI: Sendable {
         let api = self
         router.get("/api/v1/healthz") { _, _ in await api.health() }
         router.get("/api/v1/stats") { _, _ in await api.stats() }
+        router.get("/api/v1/evses/{evse_id}") { _, parameters in await api.evse(parameters["evse_id"]!) }
         router.get("/api/v1/locations/{country_code}/{party_id}/{location_id}") { _, parameters in
             await api.location(
                 LocationKey(
                     countryCode: parameters["country_code"]!, partyID: parameters["party_id"]!,
                     locationID: parameters["location_id"]!))
+        }
+    }
+
+    func evse(_ evseID: String) async -> HTTPResponse {
+        let key = EVSEID.lookupKey(evseID)
+        do {
+            let holders = try await store.locations(withEVSE: key).filter { $0.publish && !$0.removed }
+            guard let first = holders.first,
+                let body = try LocationDocument.evseJSON(key, in: first, alsoIn: Array(holders.dropFirst()))
+            else {
+                return APIError.response(.notFound, "not_found", "no published EVSE \(evseID)")
+            }
+            return .json(body)
+        } catch {
+            return APIError.storeFailure(error)
         }
     }
 

@@ -24,6 +24,17 @@ extension PostgresConnection {
         return rows.count == 1 ? Self.storedLocation(rows, 0) : nil
     }
 
+    func locations(withEVSE evseIDKey: String) throws(StoreError) -> [StoredLocation] {
+        let rows = try client().query(
+            """
+            SELECT country_code, party_id, location_id, document, publish, removed, first_seen_at, changed_at,
+                confirmed_at, operator_last_updated, version, source_kind, source, findings
+            FROM locations WHERE id IN (SELECT location_id FROM evses WHERE evse_id_key = $1)
+            ORDER BY country_code, party_id, location_key
+            """, [.text(evseIDKey)])
+        return (0..<rows.count).map { Self.storedLocation(rows, $0) }
+    }
+
     /// Each version's document is the one its successor replaced; the last is the current one.
     func history(of key: LocationKey) throws(StoreError) -> [LocationVersion] {
         try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { client throws(StoreError) in

@@ -66,6 +66,10 @@ public final class PostgresStore: Store, CustomStringConvertible {
         try await read { try await $0.location(key) }
     }
 
+    public func locations(withEVSE evseIDKey: String) async throws -> [StoredLocation] {
+        try await read { try await $0.locations(withEVSE: evseIDKey) }
+    }
+
     public func history(of key: LocationKey) async throws -> [LocationVersion] {
         try await read { try await $0.history(of: key) }
     }

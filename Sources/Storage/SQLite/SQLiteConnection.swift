@@ -343,6 +343,20 @@ actor SQLiteConnection {
         return try row.step() ? Self.storedLocation(row) : nil
     }
 
+    func locations(withEVSE evseIDKey: String) throws -> [StoredLocation] {
+        let rows = try db().prepared(
+            """
+            SELECT country_code, party_id, location_id, document, publish, removed, first_seen_at, changed_at,
+                confirmed_at, operator_last_updated, version, source_kind, source, findings
+            FROM locations WHERE id IN (SELECT location_id FROM evses WHERE evse_id_key = ?)
+            ORDER BY country_code, party_id, location_key
+            """
+        ).bind(.text(evseIDKey))
+        var locations: [StoredLocation] = []
+        while try rows.step() { locations.append(Self.storedLocation(rows)) }
+        return locations
+    }
+
     /// Each version's document is the one its successor replaced; the last is the current one.
     func history(of key: LocationKey) throws -> [LocationVersion] {
         guard let current = try location(key) else { return [] }

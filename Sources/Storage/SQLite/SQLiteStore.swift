@@ -32,6 +32,10 @@ public final class SQLiteStore: Store {
         try await reader.location(key)
     }
 
+    public func locations(withEVSE evseIDKey: String) async throws -> [StoredLocation] {
+        try await reader.locations(withEVSE: evseIDKey)
+    }
+
     public func history(of key: LocationKey) async throws -> [LocationVersion] {
         try await reader.history(of: key)
     }

@@ -13,6 +13,10 @@ public protocol Store: Sendable {
     /// The current record of a location, removed or not.
     func location(_ key: LocationKey) async throws -> StoredLocation?
 
+    /// The locations holding an EVSE whose ID has the lookup key `evseIDKey` (`EVSEID.lookupKey`:
+    /// separators and case ignored), in key order; more than one when operators reuse an ID.
+    func locations(withEVSE evseIDKey: String) async throws -> [StoredLocation]
+
     /// Every version of a location, oldest first.
     func history(of key: LocationKey) async throws -> [LocationVersion]
 

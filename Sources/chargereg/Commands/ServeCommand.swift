@@ -11,7 +11,8 @@ enum ServeCommand: RegistryCommand {
             databaseOption,
         ],
         discussion: """
-            Serves GET /api/v1/healthz, /api/v1/stats and /api/v1/locations/{country_code}/{party_id}/{location_id}.
+            Serves GET /api/v1/healthz, /api/v1/stats, /api/v1/locations/{country_code}/{party_id}/{location_id}
+            and /api/v1/evses/{evse_id} (any separator or case).
             One access-log line (JSON) per request goes to standard error. SIGTERM or SIGINT stops accepting,
             lets requests in flight finish, closes the database and exits 0.
             """)
