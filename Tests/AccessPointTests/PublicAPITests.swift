@@ -56,6 +56,54 @@ struct PublicAPITests {
         }
     }
 
+    @Test(arguments: TestBackend.available)
+    func listsLocationsPageByPage(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let feed = Fixtures.packageRoot.appendingPathComponent("Schemas/examples/chile-example-feed.json").path
+            _ = try await FileIngest(store: store).ingest(path: feed, party: nil, version: nil)
+            let router = Self.router(store, backend)
+            let first = await Self.get(router, "/api/v1/locations?country=CL&limit=2")
+            #expect(first.status == 200)
+            #expect(
+                first.body.hasPrefix(#"{"total":3,"limit":2,"next":"/api/v1/locations?country=CL&limit=2&cursor=k"#))
+            let next = try #require(first.body.split(separator: "\"").dropFirst(7).first)
+            let second = await Self.get(router, String(next))
+            #expect(second.body.hasPrefix(#"{"total":3,"limit":2,"next":null,"items":[{"location":{"#))
+            let near = await Self.get(router, "/api/v1/locations?near=-33.4178,-70.6065&radius_m=500")
+            #expect(
+                near.body.hasPrefix(#"{"total":1,"limit":100,"next":null,"items":[{"location":{"country_code":"CL""#))
+            #expect(near.body.contains(#""distance_m":1,"#))
+        }
+    }
+
+    @Test(arguments: [
+        ("limit=0", "limit: '0' is not a whole number from 1 to 1000"),
+        ("bbox=1,2,3", "bbox: '1,2,3' needs 4 comma-separated numbers"),
+        ("bbox=10,0,5,1", "bbox: '10,0,5,1' must be minLon,minLat,maxLon,maxLat with min ≤ max"),
+        ("near=-33,-70&radius_m=500000", "radius_m: '500000' is not a number from 1.0 to 100000.0"),
+        ("radius_m=10", "radius_m needs near=lat,lon"),
+        ("country=XX", "country: 'XX' is not an ISO 3166-1 alpha-2 or alpha-3 code"),
+        ("party=CHILEAN", "party: 'CHILEAN' is not a party code such as CL*ABC"),
+        (
+            "status=OPEN",
+            "status: 'OPEN' is not one of AVAILABLE, BLOCKED, CHARGING, INOPERATIVE, OUTOFORDER, PLANNED, REMOVED, RESERVED, UNKNOWN"
+        ),
+        (
+            "changed_since=yesterday",
+            "changed_since: 'yesterday' is not an RFC 3339 date-time such as 2026-01-31T12:00:00Z"
+        ),
+        ("cursor=zz", "cursor: 'zz' is not one this API issued; use the 'next' of a page"),
+        ("cursor=o5", "cursor: 'o5' belongs to a list with near="),
+        ("limit=1&limit=2", "parameter 'limit' is given twice"),
+    ])
+    func badListParametersAre400NamingThem(query: String, message: String) async throws {
+        // A store that cannot connect: a bad query is refused before the database is asked.
+        let store = try PostgresStore(conninfo: "host=127.0.0.1 port=1 dbname=none connect_timeout=1")
+        let response = await Self.get(Self.router(store, .postgres), "/api/v1/locations?\(query)")
+        #expect(response.status == 400)
+        #expect(response.body == #"{"error":"bad_parameter","message":"\#(message)"}"#)
+    }
+
     @Test func anUnreachableStoreMakesHealth503() async throws {
         let store = try PostgresStore(conninfo: "host=127.0.0.1 port=1 dbname=none connect_timeout=2")
         let router = Self.router(store, .postgres)

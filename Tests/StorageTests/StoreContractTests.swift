@@ -148,6 +148,72 @@ import Testing
         }
     }
 
+    /// Five locations around Santiago and one in Valparaíso, with different connectors and states.
+    static func mapped() -> [IncomingLocation] {
+        let places: [(String, String, String, Int, String)] = [
+            ("A", "-33.4489", "-70.6693", 22000, "ABC"), ("B", "-33.4500", "-70.6700", 50000, "ABC"),
+            ("C", "-33.4372", "-70.6506", 150000, "XYZ"), ("D", "-33.4600", "-70.6000", 11000, "ABC"),
+            ("E", "-33.0472", "-71.6127", 22000, "ABC"), ("F", "-33.4490", "-70.6690", 7400, "ABC"),
+        ]
+        return places.map { id, latitude, longitude, power, party in
+            var record = incoming(id: id, power: power, party: party)
+            record.location.coordinates = GeoLocation(latitude: latitude, longitude: longitude)
+            record.location.country = "CHL"
+            if power >= 50000 { record.location.evses[0].connectors[0].powerType = .known(.dc) }
+            if id == "F" { record.location.publish = false }
+            return record
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func listsWithFiltersAndKeysetPages(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            _ = try await Self.ingest(Self.mapped(), into: store)
+            func ids(_ filter: LocationFilter, limit: Int = 10) async throws -> [String] {
+                try await store.listLocations(filter, cursor: nil, limit: limit).items.map(\.location.key.locationID)
+            }
+            #expect(try await ids(LocationFilter()) == ["A", "B", "D", "E", "C"])
+            var filter = LocationFilter()
+            filter.party = try PartyCode(parsing: "CL*ABC")
+            filter.powerType = "DC"
+            #expect(try await ids(filter) == ["B"])
+            filter = LocationFilter()
+            filter.minimumPowerWatts = 22000
+            filter.city = "santiago"
+            #expect(try await ids(filter) == ["A", "B", "E", "C"])
+            filter = LocationFilter()
+            filter.boundingBox = BoundingBox(
+                minLongitude: -70.7, minLatitude: -33.46, maxLongitude: -70.65, maxLatitude: -33.44)
+            #expect(try await ids(filter) == ["A", "B"])
+            filter = LocationFilter()
+            filter.status = "AVAILABLE"
+            filter.country = "CHL"
+            let first = try await store.listLocations(filter, cursor: nil, limit: 2)
+            #expect(first.total == 5 && first.items.map(\.location.key.locationID) == ["A", "B"])
+            let second = try await store.listLocations(filter, cursor: first.next, limit: 2)
+            #expect(second.items.map(\.location.key.locationID) == ["D", "E"])
+            let third = try await store.listLocations(filter, cursor: second.next, limit: 2)
+            #expect(third.items.map(\.location.key.locationID) == ["C"] && third.next == nil)
+            filter.status = "CHARGING"
+            #expect(try await store.listLocations(filter, cursor: nil, limit: 2).total == 0)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func listsNearestFirstWithinARadius(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            _ = try await Self.ingest(Self.mapped(), into: store)
+            var filter = LocationFilter()
+            filter.near = Circle(latitude: -33.4489, longitude: -70.6693, radiusMeters: 3000)
+            let page = try await store.listLocations(filter, cursor: nil, limit: 2)
+            #expect(page.total == 3)
+            #expect(page.items.map(\.location.key.locationID) == ["A", "B"])
+            #expect(page.items[0].distanceMeters! < 1 && (100...200).contains(page.items[1].distanceMeters!))
+            let rest = try await store.listLocations(filter, cursor: page.next, limit: 2)
+            #expect(rest.items.map(\.location.key.locationID) == ["C"] && rest.next == nil)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func anAbandonedIngestLeavesNothingButItsRecord(_ backend: TestBackend) async throws {
         try await backend.withStore { store, _ in

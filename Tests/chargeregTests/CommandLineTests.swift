@@ -76,10 +76,11 @@ import Testing
     func migrateIsIdempotent(_ backend: TestBackend) async throws {
         try await backend.withDatabase { database in
             let first = try Self.run(["migrate", "--database", database.location])
-            #expect(first.stdout == "applied    0001_registry.sql\n", "\(first.stderr)")
+            #expect(
+                first.stdout == "applied    0001_registry.sql\napplied    0002_location_geo.sql\n", "\(first.stderr)")
             #expect(
                 try Self.run(["migrate"], environment: ["CHARGEREG_DATABASE": database.location]).stdout
-                    == "up to date 0001_registry.sql\n")
+                    == "up to date 0001_registry.sql\nup to date 0002_location_geo.sql\n")
         }
     }
 

@@ -3,8 +3,10 @@ import OCPI
 import RegistryCore
 import Storage
 
-/// One location as the API shows it: the OCPI 2.3.0 document with the registry's change time as
-/// `last_updated` (as exports do), and beside it what the registry knows of the record.
+/// One location as the API shows it: the stored canonical OCPI 2.3.0 document (the operator's
+/// `last_updated` values kept), and beside it the registry's own record: first seen, changed,
+/// confirmed, version, source, findings. Written from the stored bytes, never re-encoded, so a
+/// page of a hundred costs a copy each.
 enum LocationDocument {
     /// The stored canonical document, read back into the model.
     static func model(_ stored: StoredLocation) throws -> Location {
@@ -14,20 +16,36 @@ enum LocationDocument {
         return decoded.location
     }
 
-    static func encoder(_ stored: StoredLocation) -> LocationEncoder {
-        LocationEncoder(version: .v2_3_0, timestamps: .registry(changedAt: stored.changedAt))
+    static func json(_ stored: StoredLocation) -> [UInt8] {
+        var writer = JSONWriter(capacity: stored.document.count + stored.findings.count + 512)
+        item(stored, distance: nil, into: &writer)
+        return writer.bytes
     }
 
-    static func json(_ stored: StoredLocation) throws -> [UInt8] {
-        let document = encoder(stored).encode(try model(stored))
-        var writer = JSONWriter(capacity: document.count + stored.findings.count + 512)
+    /// `GET /locations`: a page, with the total and the target of the next page.
+    static func page(_ page: LocationPage, limit: Int, next: String?) -> [UInt8] {
+        var writer = JSONWriter(capacity: page.items.reduce(256) { $0 + $1.location.document.count + 600 })
+        writer.beginObject()
+        writer.member("total", page.total)
+        writer.member("limit", limit)
+        writer.key("next")
+        if let next { writer.string(next) } else { writer.null() }
+        writer.key("items")
+        writer.beginArray()
+        for listed in page.items { item(listed.location, distance: listed.distanceMeters, into: &writer) }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
+    }
+
+    private static func item(_ stored: StoredLocation, distance: Double?, into writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("location")
-        writer.raw(document)
+        writer.raw(stored.document)
+        if let distance { writer.member("distance_m", Int(distance.rounded())) }
         writer.key("registry")
         registry(stored, into: &writer)
         writer.endObject()
-        return writer.bytes
     }
 
     /// `GET /evses/{evse_id}`: the EVSE object, the location it belongs to, and any other
@@ -42,7 +60,7 @@ enum LocationDocument {
         var writer = JSONWriter(capacity: 2048)
         writer.beginObject()
         writer.key("evse")
-        writer.raw(encoder(stored).encode(evse, parentTime: stored.changedAt))
+        writer.raw(LocationEncoder(version: .v2_3_0).encode(evse, parentTime: location.lastUpdated))
         writer.key("location")
         writer.beginObject()
         writer.member("country_code", location.countryCode)

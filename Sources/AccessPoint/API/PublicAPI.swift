@@ -21,12 +21,29 @@ public struct PublicAPI: Sendable {
         let api = self
         router.get("/api/v1/healthz") { _, _ in await api.health() }
         router.get("/api/v1/stats") { _, _ in await api.stats() }
+        router.get("/api/v1/locations") { request, _ in await api.locations(request) }
         router.get("/api/v1/evses/{evse_id}") { _, parameters in await api.evse(parameters["evse_id"]!) }
         router.get("/api/v1/locations/{country_code}/{party_id}/{location_id}") { _, parameters in
             await api.location(
                 LocationKey(
                     countryCode: parameters["country_code"]!, partyID: parameters["party_id"]!,
                     locationID: parameters["location_id"]!))
+        }
+    }
+
+    func locations(_ request: HTTPRequest) async -> HTTPResponse {
+        let list: LocationListRequest
+        do { list = try LocationListRequest(query: request.query) } catch {
+            return APIError.response(.badRequest, "bad_parameter", error.message)
+        }
+        do {
+            let page = try await store.listLocations(list.filter, cursor: list.cursor, limit: list.limit)
+            let next = page.next.map {
+                LocationListRequest.nextTarget(path: request.path, query: request.query, cursor: $0.text)
+            }
+            return .json(LocationDocument.page(page, limit: list.limit, next: next))
+        } catch {
+            return APIError.storeFailure(error)
         }
     }
 
@@ -67,7 +84,7 @@ public struct PublicAPI: Sendable {
             guard let stored = try await store.location(key), stored.publish, !stored.removed else {
                 return APIError.response(.notFound, "not_found", "no published location \(key)")
             }
-            return .json(try LocationDocument.json(stored))
+            return .json(LocationDocument.json(stored))
         } catch {
             return APIError.storeFailure(error)
         }

@@ -35,6 +35,33 @@ extension PostgresConnection {
         return (0..<rows.count).map { Self.storedLocation(rows, $0) }
     }
 
+    func listLocations(_ filter: LocationFilter, cursor: LocationCursor?, limit: Int) throws(StoreError) -> LocationPage
+    {
+        let client = try client()
+        func bound(_ values: [LocationListSQL.Value]) -> [PostgresValue] {
+            values.map { value in
+                switch value {
+                case .text(let text): .text(text)
+                case .integer(let integer): .integer(integer)
+                case .real(let real): .real(real)
+                }
+            }
+        }
+        return try LocationListSQL.page(
+            filter, cursor: cursor, limit: limit, dialect: .postgres,
+            rows: { sql, values throws(StoreError) in
+                let rows = try client.query(dynamic: sql, bound(values))
+                return (0..<rows.count).map { row in
+                    ListRow(
+                        location: Self.storedLocation(rows, row), latitude: rows.optionalReal(row, 15),
+                        longitude: rows.optionalReal(row, 16))
+                }
+            },
+            count: { sql, values throws(StoreError) in
+                Int(try client.query(dynamic: sql, bound(values)).int(0, 0))
+            })
+    }
+
     /// Each version's document is the one its successor replaced; the last is the current one.
     func history(of key: LocationKey) throws(StoreError) -> [LocationVersion] {
         try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { client throws(StoreError) in

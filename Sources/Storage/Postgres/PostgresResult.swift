@@ -34,6 +34,8 @@ final class PostgresResult {
         return negative ? -value : value
     }
 
+    func optionalReal(_ row: Int, _ column: Int32) -> Double? { text(row, column).flatMap(Double.init) }
+
     func bool(_ row: Int, _ column: Int32) -> Bool {
         PQgetvalue(handle, Int32(row), column).pointee == CChar(UInt8(ascii: "t"))
     }

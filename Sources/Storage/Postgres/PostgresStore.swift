@@ -70,6 +70,12 @@ public final class PostgresStore: Store, CustomStringConvertible {
         try await read { try await $0.locations(withEVSE: evseIDKey) }
     }
 
+    public func listLocations(_ filter: LocationFilter, cursor: LocationCursor?, limit: Int) async throws
+        -> LocationPage
+    {
+        try await read { try await $0.listLocations(filter, cursor: cursor, limit: limit) }
+    }
+
     public func history(of key: LocationKey) async throws -> [LocationVersion] {
         try await read { try await $0.history(of: key) }
     }

@@ -117,6 +117,7 @@ actor SQLiteConnection {
             ).run()
             let rowID = db.lastInsertRowID
             try insertChildren(of: location, rowID: rowID, findings: incoming.findings, db: db)
+            try placeOnMap(location, rowID: rowID, db: db)
             try appendVersion(
                 rowID, version: 1, change: .created, incoming: incoming, previous: nil, runID: runID, now: now, db: db)
             return .created
@@ -158,6 +159,7 @@ actor SQLiteConnection {
         ).run()
         try deleteChildren(rowID, db: db)
         try insertChildren(of: location, rowID: rowID, findings: incoming.findings, db: db)
+        try placeOnMap(location, rowID: rowID, db: db)
         try appendVersion(
             rowID, version: version + 1, change: wasRemoved ? .restored : .changed, incoming: incoming,
             previous: previous, runID: runID, now: now, db: db)
@@ -219,6 +221,21 @@ actor SQLiteConnection {
         for (code, count) in counts {
             try db.prepared("INSERT INTO location_finding_counts (location_id, code, count) VALUES (?, ?, ?)")
                 .bind(.integer(rowID), .text(code), .integer(count)).run()
+        }
+    }
+
+    /// Keeps the spatial index (migration 0002) in step with the location's coordinates.
+    private func placeOnMap(_ location: Location, rowID: Int64, db: SQLiteDatabase) throws(StoreError) {
+        if let latitude = location.coordinates?.latitudeDegrees, let longitude = location.coordinates?.longitudeDegrees
+        {
+            try db.prepared(
+                """
+                INSERT OR REPLACE INTO location_geo (id, min_latitude, max_latitude, min_longitude, max_longitude)
+                VALUES (?1, ?2, ?2, ?3, ?3)
+                """
+            ).bind(.integer(rowID), .real(latitude), .real(longitude)).run()
+        } else {
+            try db.prepared("DELETE FROM location_geo WHERE id = ?").bind(.integer(rowID)).run()
         }
     }
 
@@ -355,6 +372,38 @@ actor SQLiteConnection {
         var locations: [StoredLocation] = []
         while try rows.step() { locations.append(Self.storedLocation(rows)) }
         return locations
+    }
+
+    func listLocations(_ filter: LocationFilter, cursor: LocationCursor?, limit: Int) throws -> LocationPage {
+        let db = try db()
+        func bound(_ values: [LocationListSQL.Value]) -> [SQLiteValue] {
+            values.map { value in
+                switch value {
+                case .text(let text): .text(text)
+                case .integer(let integer): .integer(integer)
+                case .real(let real): .real(real)
+                }
+            }
+        }
+        return try LocationListSQL.page(
+            filter, cursor: cursor, limit: limit, dialect: .sqlite,
+            rows: { sql, values throws(StoreError) in
+                let statement = try db.statement(sql).bind(bound(values))
+                defer { statement.reset() }
+                var rows: [ListRow] = []
+                while try statement.step() {
+                    rows.append(
+                        ListRow(
+                            location: Self.storedLocation(statement), latitude: statement.optionalReal(15),
+                            longitude: statement.optionalReal(16)))
+                }
+                return rows
+            },
+            count: { sql, values throws(StoreError) in
+                let statement = try db.statement(sql).bind(bound(values))
+                defer { statement.reset() }
+                return try statement.step() ? Int(statement.int(0)) : 0
+            })
     }
 
     /// Each version's document is the one its successor replaced; the last is the current one.

@@ -36,6 +36,12 @@ public final class SQLiteStore: Store {
         try await reader.locations(withEVSE: evseIDKey)
     }
 
+    public func listLocations(_ filter: LocationFilter, cursor: LocationCursor?, limit: Int) async throws
+        -> LocationPage
+    {
+        try await reader.listLocations(filter, cursor: cursor, limit: limit)
+    }
+
     public func history(of key: LocationKey) async throws -> [LocationVersion] {
         try await reader.history(of: key)
     }

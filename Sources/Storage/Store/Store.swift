@@ -17,6 +17,10 @@ public protocol Store: Sendable {
     /// separators and case ignored), in key order; more than one when operators reuse an ID.
     func locations(withEVSE evseIDKey: String) async throws -> [StoredLocation]
 
+    /// One page of the published, not removed locations that match `filter`: in key order, or
+    /// nearest first for `near`; `cursor` is a previous page's `next`.
+    func listLocations(_ filter: LocationFilter, cursor: LocationCursor?, limit: Int) async throws -> LocationPage
+
     /// Every version of a location, oldest first.
     func history(of key: LocationKey) async throws -> [LocationVersion]
 

@@ -11,8 +11,9 @@ enum ServeCommand: RegistryCommand {
             databaseOption,
         ],
         discussion: """
-            Serves GET /api/v1/healthz, /api/v1/stats, /api/v1/locations/{country_code}/{party_id}/{location_id}
-            and /api/v1/evses/{evse_id} (any separator or case).
+            Serves GET /api/v1/healthz, /api/v1/stats, /api/v1/locations (filters: country, party, city, postal_code,
+            bbox, near + radius_m, connector_standard, power_type, min_power_kw, status, changed_since; limit, cursor),
+            /api/v1/locations/{country_code}/{party_id}/{location_id} and /api/v1/evses/{evse_id} (any separator or case).
             One access-log line (JSON) per request goes to standard error. SIGTERM or SIGINT stops accepting,
             lets requests in flight finish, closes the database and exits 0.
             """)
