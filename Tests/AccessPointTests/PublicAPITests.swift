@@ -104,6 +104,19 @@ struct PublicAPITests {
         #expect(response.body == #"{"error":"bad_parameter","message":"\#(message)"}"#)
     }
 
+    @Test func publicRoutesAllowAnyOriginAndAnswerPreflights() async throws {
+        let store = try PostgresStore(conninfo: "host=127.0.0.1 port=1 dbname=none connect_timeout=1")
+        let router = Self.router(store, .postgres)
+        let answer = await router.respond(to: HTTPRequest(method: "GET", target: "/api/v1/locations?limit=0"))
+        #expect(answer.headers["Access-Control-Allow-Origin"] == "*")
+        let preflight = await router.respond(
+            to: HTTPRequest(
+                method: "OPTIONS", target: "/api/v1/evses/CL*ABC*E1",
+                headers: ["Origin": "https://map.example", "Access-Control-Request-Method": "GET"]))
+        #expect(preflight.status == .noContent)
+        #expect(preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS")
+    }
+
     @Test func anUnreachableStoreMakesHealth503() async throws {
         let store = try PostgresStore(conninfo: "host=127.0.0.1 port=1 dbname=none connect_timeout=2")
         let router = Self.router(store, .postgres)

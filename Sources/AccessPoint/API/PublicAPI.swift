@@ -19,15 +19,38 @@ public struct PublicAPI: Sendable {
     /// The routes, added to `router`.
     public func routes(into router: inout HTTPRouter) {
         let api = self
-        router.get("/api/v1/healthz") { _, _ in await api.health() }
-        router.get("/api/v1/stats") { _, _ in await api.stats() }
-        router.get("/api/v1/locations") { request, _ in await api.locations(request) }
-        router.get("/api/v1/evses/{evse_id}") { _, parameters in await api.evse(parameters["evse_id"]!) }
-        router.get("/api/v1/locations/{country_code}/{party_id}/{location_id}") { _, parameters in
+        Self.publicGet("/api/v1/healthz", into: &router) { _, _ in await api.health() }
+        Self.publicGet("/api/v1/stats", into: &router) { _, _ in await api.stats() }
+        Self.publicGet("/api/v1/locations", into: &router) { request, _ in await api.locations(request) }
+        Self.publicGet("/api/v1/evses/{evse_id}", into: &router) { _, parameters in
+            await api.evse(parameters["evse_id"]!)
+        }
+        Self.publicGet("/api/v1/locations/{country_code}/{party_id}/{location_id}", into: &router) { _, parameters in
             await api.location(
                 LocationKey(
                     countryCode: parameters["country_code"]!, partyID: parameters["party_id"]!,
                     locationID: parameters["location_id"]!))
+        }
+    }
+
+    /// A public GET route that browser map apps on any origin may call (CORS, Fetch standard):
+    /// every answer allows any origin, and the preflight `OPTIONS` is answered `204`.
+    static func publicGet(
+        _ pattern: String, into router: inout HTTPRouter, _ handler: @escaping HTTPRouter.Handler
+    ) {
+        router.get(pattern) { request, parameters in
+            var response = await handler(request, parameters)
+            response.headers.set("Access-Control-Allow-Origin", "*")
+            response.headers.set("Access-Control-Expose-Headers", "X-Request-ID, ETag")
+            return response
+        }
+        router.add("OPTIONS", pattern) { _, _ in
+            HTTPResponse(
+                status: .noContent,
+                headers: [
+                    "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+                    "Access-Control-Allow-Headers": "X-Request-ID, If-None-Match", "Access-Control-Max-Age": "86400",
+                ])
         }
     }
 
