@@ -8,6 +8,8 @@ public struct HTTPRouter: Sendable {
     private struct Route: Sendable {
         let method: String
         let pattern: [Segment]
+        /// The pattern as written.
+        let text: String
         let handler: Handler
     }
 
@@ -27,17 +29,7 @@ public struct HTTPRouter: Sendable {
     /// Every pattern routed, once each, for the OpenAPI document's cross-check.
     public var patterns: [String] {
         var seen: [String] = []
-        for route in routes {
-            let text =
-                "/"
-                + route.pattern.map { segment in
-                    switch segment {
-                    case .literal(let name): name
-                    case .parameter(let name): "{\(name)}"
-                    }
-                }.joined(separator: "/")
-            if !seen.contains(text) { seen.append(text) }
-        }
+        for route in routes where !seen.contains(route.text) { seen.append(route.text) }
         return seen
     }
 
@@ -46,31 +38,37 @@ public struct HTTPRouter: Sendable {
             part.hasPrefix("{") && part.hasSuffix("}")
                 ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
-        routes.append(Route(method: method, pattern: segments, handler: handler))
+        routes.append(Route(method: method, pattern: segments, text: pattern, handler: handler))
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add("GET", pattern, handler) }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        await respondNamingRoute(to: request).response
+    }
+
+    /// The response and the pattern that answered (nil when none matched), for metrics.
+    func respondNamingRoute(to request: HTTPRequest) async -> (response: HTTPResponse, route: String?) {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         let segments = parts.last == "" && parts.count > 1 ? Array(parts.dropLast()) : Array(parts)
         var allowed: [String] = []
         for route in routes {
             guard let parameters = Self.match(route.pattern, segments) else { continue }
             if route.method == request.method || (request.method == "HEAD" && route.method == "GET") {
-                return await route.handler(request, parameters)
+                return (await route.handler(request, parameters), route.text)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
         guard allowed.isEmpty else {
             if allowed.contains("GET") { allowed.append("HEAD") }
-            return HTTPResponse(
+            let response = HTTPResponse(
                 status: .methodNotAllowed,
                 headers: ["Allow": allowed.joined(separator: ", "), "Content-Type": "application/json"],
                 body: Array(
                     #"{"error":"method_not_allowed","message":"allowed: \#(allowed.joined(separator: ", "))"}"#.utf8))
+            return (response, nil)
         }
-        return notFound(request)
+        return (notFound(request), nil)
     }
 
     private static func match(_ pattern: [Segment], _ segments: [Substring]) -> PathParameters? {

@@ -208,6 +208,14 @@ import Testing
         let (body, response) = try await URLSession.shared.data(from: url)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: body, as: UTF8.self).contains(#""id":"SCL-PROV-001""#))
+        let metricsURL = try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/metrics"))
+        let metrics = String(decoding: try await URLSession.shared.data(from: metricsURL).0, as: UTF8.self)
+        #expect(
+            metrics.contains(
+                #"chargereg_http_requests_total{route="/api/v1/locations/{country_code}/{party_id}/{location_id}",method="GET",status="200"} 1"#
+            ))
+        #expect(
+            metrics.contains("chargereg_locations{state=\"published\"} 3\nchargereg_locations{state=\"removed\"} 0"))
         process.terminate()
         process.waitUntilExit()
         log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -10,10 +10,13 @@ public struct PublicAPI: Sendable {
     public let store: any Store
     /// `sqlite` or `postgresql`, for the health check.
     public let backend: String
+    /// The server's request counters, for `/metrics`.
+    public let metrics: HTTPMetrics
 
-    public init(store: any Store, backend: String) {
+    public init(store: any Store, backend: String, metrics: HTTPMetrics = HTTPMetrics()) {
         self.store = store
         self.backend = backend
+        self.metrics = metrics
     }
 
     /// The routes, added to `router`.
@@ -21,6 +24,7 @@ public struct PublicAPI: Sendable {
         let api = self
         Self.publicGet("/api/v1/healthz", into: &router) { _, _ in await api.health() }
         Self.publicGet("/api/v1/stats", into: &router) { _, _ in await api.stats() }
+        router.get("/api/v1/metrics") { _, _ in await api.prometheus() }
         Self.publicGet("/api/v1/locations", into: &router) { request, _ in await api.locations(request) }
         Self.publicGet("/api/v1/evses/{evse_id}", into: &router) { _, parameters in
             await api.evse(parameters["evse_id"]!)
@@ -83,6 +87,29 @@ public struct PublicAPI: Sendable {
         } catch {
             return APIError.storeFailure(error)
         }
+    }
+
+    /// Prometheus text: the server's request counters and latency histogram, and the register's size.
+    func prometheus() async -> HTTPResponse {
+        var text = metrics.exposition
+        do {
+            let stats = try await store.stats()
+            text += "# HELP chargereg_locations Locations in the register.\n# TYPE chargereg_locations gauge\n"
+            text += "chargereg_locations{state=\"published\"} \(stats.published)\n"
+            text += "chargereg_locations{state=\"removed\"} \(stats.removed)\n"
+            text += "chargereg_locations{state=\"all\"} \(stats.locations)\n"
+            text +=
+                "# HELP chargereg_evses EVSEs in the register.\n# TYPE chargereg_evses gauge\nchargereg_evses \(stats.evses)\n"
+            text += "# HELP chargereg_connectors Connectors in the register.\n# TYPE chargereg_connectors gauge\n"
+            text += "chargereg_connectors \(stats.connectors)\n"
+            text +=
+                "# HELP chargereg_ingest_runs_total Ingest runs recorded.\n# TYPE chargereg_ingest_runs_total counter\n"
+            text += "chargereg_ingest_runs_total \(stats.ingestRuns)\n"
+            text += "chargereg_store_up 1\n"
+        } catch {
+            text += "chargereg_store_up 0\n"
+        }
+        return HTTPResponse(headers: ["Content-Type": "text/plain; version=0.0.4"], body: Array(text.utf8))
     }
 
     func health() async -> HTTPResponse {

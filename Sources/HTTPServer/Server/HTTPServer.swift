@@ -17,13 +17,13 @@ public final class HTTPServer: Sendable {
 
     /// Binds and starts serving at once.
     public init(
-        configuration: HTTPServerConfiguration, router: HTTPRouter,
+        configuration: HTTPServerConfiguration, router: HTTPRouter, metrics: HTTPMetrics = HTTPMetrics(),
         accessLog: @escaping @Sendable (String) -> Void = { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     ) throws {
         signal(SIGPIPE, SIG_IGN)
-        state = ServerState(configuration: configuration, router: router, accessLog: accessLog)
+        state = ServerState(configuration: configuration, router: router, metrics: metrics, accessLog: accessLog)
         var port = configuration.port
         var loops: [EventLoop] = []
         for _ in 0..<max(1, configuration.eventLoops) {

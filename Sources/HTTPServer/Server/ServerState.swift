@@ -13,9 +13,15 @@ final class ServerState: Sendable {
     /// Where each request's access-log line goes (stderr by default).
     let accessLog: @Sendable (String) -> Void
 
-    init(configuration: HTTPServerConfiguration, router: HTTPRouter, accessLog: @escaping @Sendable (String) -> Void) {
+    let metrics: HTTPMetrics
+
+    init(
+        configuration: HTTPServerConfiguration, router: HTTPRouter, metrics: HTTPMetrics,
+        accessLog: @escaping @Sendable (String) -> Void
+    ) {
         self.configuration = configuration
         self.router = router
+        self.metrics = metrics
         self.accessLog = accessLog
     }
 
@@ -25,11 +31,14 @@ final class ServerState: Sendable {
         let requestID =
             request.headers["x-request-id"].flatMap { $0.isEmpty || $0.utf8.count > 200 ? nil : $0 }
             ?? newRequestID()
-        var response = await router.respond(to: request)
+        var (response, route) = await router.respondNamingRoute(to: request)
         response.headers.set("X-Request-ID", requestID)
+        let duration = System.now() - started
+        metrics.record(
+            route: route ?? "(unrouted)", method: request.method, status: response.status.code, seconds: duration)
         log(
-            method: request.method, target: request.target, status: response.status.code,
-            duration: System.now() - started, requestID: requestID)
+            method: request.method, target: request.target, status: response.status.code, duration: duration,
+            requestID: requestID)
         return response
     }
 

@@ -11,7 +11,7 @@ enum ServeCommand: RegistryCommand {
             databaseOption,
         ],
         discussion: """
-            Serves GET /api/v1/healthz, /api/v1/stats, /api/v1/locations (filters: country, party, city, postal_code,
+            Serves GET /api/v1/healthz, /api/v1/stats, /api/v1/metrics (Prometheus), /api/v1/locations (filters: country, party, city, postal_code,
             bbox, near + radius_m, connector_standard, power_type, min_power_kw, status, changed_since; limit, cursor),
             /api/v1/locations/{country_code}/{party_id}/{location_id} and /api/v1/evses/{evse_id} (any separator or case).
             One access-log line (JSON) per request goes to standard error. SIGTERM or SIGINT stops accepting,
@@ -33,11 +33,13 @@ enum ServeCommand: RegistryCommand {
         let database = database(arguments)
         let store = try await RegistryDatabase.open(database)
         var router = HTTPRouter()
-        PublicAPI(store: store, backend: PostgresConninfo.isPostgres(database) ? "postgresql" : "sqlite")
-            .routes(into: &router)
+        let metrics = HTTPMetrics()
+        PublicAPI(
+            store: store, backend: PostgresConninfo.isPostgres(database) ? "postgresql" : "sqlite", metrics: metrics
+        ).routes(into: &router)
         let server: HTTPServer
         do {
-            server = try HTTPServer(configuration: configuration, router: router)
+            server = try HTTPServer(configuration: configuration, router: router, metrics: metrics)
         } catch {
             await store.close()
             throw CommandFailure(description: "\(error)")
