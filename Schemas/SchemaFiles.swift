@@ -18,4 +18,9 @@ public enum SchemaFiles {
         else { return nil }
         return try? Data(contentsOf: url)
     }
+
+    /// The OpenAPI 3.1 document of the HTTP API (`json/openapi.json`).
+    public static var openAPI: Data? {
+        Bundle.module.url(forResource: "json/openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
+    }
 }

@@ -33,6 +33,9 @@ public struct HTTPRouter: Sendable {
         return seen
     }
 
+    /// The patterns routed for `method`.
+    public func routes(method: String) -> [String] { routes.filter { $0.method == method }.map(\.text) }
+
     public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
         let segments = pattern.split(separator: "/").map { part -> Segment in
             part.hasPrefix("{") && part.hasSuffix("}")

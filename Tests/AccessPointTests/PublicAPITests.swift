@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServer
 import RegistryCore
 import Storage
@@ -115,6 +116,25 @@ struct PublicAPITests {
                 headers: ["Origin": "https://map.example", "Access-Control-Request-Method": "GET"]))
         #expect(preflight.status == .noContent)
         #expect(preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS")
+    }
+
+    /// The OpenAPI document lists exactly the routed paths, each with the methods routed for it.
+    @Test func theOpenAPIDocumentMatchesTheRoutes() async throws {
+        let store = try PostgresStore(conninfo: "host=127.0.0.1 port=1 dbname=none connect_timeout=1")
+        let router = Self.router(store, .postgres)
+        let served = await Self.get(router, "/api/v1/openapi.json")
+        #expect(served.status == 200)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(served.body.utf8)) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        #expect(Set(paths.keys) == Set(router.patterns))
+        for pattern in router.patterns {
+            let documented = Set(paths[pattern]?.keys.map { $0.uppercased() } ?? [])
+            let routed = Set(["GET", "POST", "PUT", "PATCH", "DELETE"]).filter { method in
+                router.routes(method: method).contains(pattern)
+            }
+            #expect(documented == routed, "\(pattern)")
+        }
     }
 
     @Test func anUnreachableStoreMakesHealth503() async throws {

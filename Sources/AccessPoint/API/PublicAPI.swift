@@ -1,7 +1,9 @@
+import Foundation
 import HTTPServer
 import JSON
 import OCPI
 import RegistryCore
+import Schemas
 import Storage
 
 /// The public read API under `/api/v1` (issue #4): open data, no token, JSON. Unpublished and
@@ -25,6 +27,12 @@ public struct PublicAPI: Sendable {
         Self.publicGet("/api/v1/healthz", into: &router) { _, _ in await api.health() }
         Self.publicGet("/api/v1/stats", into: &router) { _, _ in await api.stats() }
         router.get("/api/v1/metrics") { _, _ in await api.prometheus() }
+        Self.publicGet("/api/v1/openapi.json", into: &router) { _, _ in
+            guard let document = SchemaFiles.openAPI else {
+                return APIError.response(.internalServerError, "missing", "the OpenAPI document is not installed")
+            }
+            return .json(Array(document))
+        }
         Self.publicGet("/api/v1/locations", into: &router) { request, _ in await api.locations(request) }
         Self.publicGet("/api/v1/evses/{evse_id}", into: &router) { _, parameters in
             await api.evse(parameters["evse_id"]!)
