@@ -9,7 +9,7 @@ enum Program {
     static var commands: [any RegistryCommand.Type] {
         [
             MigrateCommand.self, IngestCommand.self, ExportCommand.self, StatsCommand.self, ServeCommand.self,
-            SchemaCommand.self,
+            GenerateCommand.self, SchemaCommand.self,
         ]
     }
 

@@ -124,6 +124,19 @@ import Testing
         }
     }
 
+    /// Reads before an ingest must not pin an old snapshot: the next reads see what it committed.
+    @Test(arguments: TestBackend.available)
+    func readsAfterAnIngestSeeItsLocations(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            #expect(try await store.stats().locations == 0)
+            #expect(try await store.location(LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L1")) == nil)
+            _ = try await Self.ingest([Self.incoming(id: "L1")], into: store)
+            #expect(try await store.stats().locations == 1)
+            #expect(try await store.listLocations(LocationFilter(), cursor: nil, limit: 5).total == 1)
+            #expect(try await store.ingestRuns(limit: 5).count == 1)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aLocationSentTwiceInOneBatchIsCreatedThenChanged(_ backend: TestBackend) async throws {
         try await backend.withStore { store, _ in

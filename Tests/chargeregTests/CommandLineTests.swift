@@ -47,17 +47,18 @@ import Testing
         let result = try Self.run(["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ChargeRegistry: the national charge-point registry and access point.\n"))
-        for command in ["migrate", "ingest", "export", "stats", "serve"] {
+        for command in ["migrate", "ingest", "export", "stats", "serve", "generate"] {
             #expect(result.stdout.contains("\n  \(command) "))
         }
     }
 
-    @Test(arguments: ["migrate", "ingest", "export", "stats", "serve"])
+    @Test(arguments: ["migrate", "ingest", "export", "stats", "serve", "generate"])
     func everyCommandHasHelp(command: String) throws {
         let result = try Self.run([command, "--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: chargereg \(command)"))
-        #expect(result.stdout.contains("--database <DATABASE>"))
+        // Every command that touches the register names its database the same way.
+        #expect(result.stdout.contains("--database <DATABASE>") == (command != "generate"))
     }
 
     @Test func usageErrorsExitWith64AndSayWhatIsWrong() throws {
@@ -227,5 +228,54 @@ import Testing
     @Test func serveRefusesABadListenAddress() throws {
         let result = try Self.run(["serve", "--listen", "localhost", "--database", Self.database()])
         #expect(result.status == 64 && result.stderr.contains("--listen: 'localhost' is not HOST:PORT"))
+    }
+
+    @Test func generateIsReproducibleAndIngestsCleanly() throws {
+        let first = try Self.run(["generate", "--country", "CR", "--locations", "200", "--seed", "5"])
+        let second = try Self.run(["generate", "--country", "cri", "--locations", "200", "--seed", "5"])
+        let other = try Self.run(["generate", "--country", "CR", "--locations", "200", "--seed", "6"])
+        #expect(first.status == 0 && first.stdout == second.stdout && first.stdout != other.stdout)
+        #expect(
+            first.stdout.contains(#""country":"CRI""#) && first.stdout.contains(#""time_zone":"America/Costa_Rica""#))
+        let file = Fixtures.temporaryDirectory().appendingPathComponent("cr.json").path
+        let written = try Self.run(["generate", "--country", "CR", "--locations", "200", "--seed", "5", "--out", file])
+        #expect(written.stderr == "wrote 200 locations of CR to \(file)\n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == first.stdout)
+        let ingest = try Self.run(["ingest", "--database", Self.database(), file])
+        #expect(ingest.stdout.contains("  read 200, new 200, changed 0, unchanged 0, refused 0\n"))
+        let unknown = try Self.run(["generate", "--country", "FR"])
+        #expect(
+            unknown.status == 64 && unknown.stderr.contains("--country: no generator data for 'FR'; known: CL, CO, CR"))
+    }
+
+    @Test func serveDemoFillsAnEmptyDatabaseOnce() async throws {
+        let database = Self.database()
+        for round in 0..<2 {
+            let process = Process()
+            process.executableURL = Self.binary
+            process.arguments = ["serve", "--demo", "--listen", "127.0.0.1:0", "--database", database]
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            var log = ""
+            while !log.contains("serving on") {
+                let data = err.fileHandleForReading.availableData
+                guard !data.isEmpty else { break }
+                log += String(decoding: data, as: UTF8.self)
+            }
+            #expect(
+                log.hasPrefix(
+                    round == 0
+                        ? "demo: ingested 2000 generated locations of CL\n"
+                        : "demo: the database already holds 2000 locations; nothing generated\n"), "\(log)")
+            let port = try #require(log.split(separator: "127.0.0.1:").last?.prefix { $0.isNumber })
+            let url = try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/stats"))
+            let body = String(decoding: try await URLSession.shared.data(from: url).0, as: UTF8.self)
+            #expect(body.hasPrefix(#"{"locations":2000,"published":2000"#))
+            process.terminate()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
     }
 }

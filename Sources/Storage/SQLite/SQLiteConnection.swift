@@ -27,8 +27,10 @@ actor SQLiteConnection {
         self.database = database
     }
 
+    /// The database, with no statement left holding an old read snapshot from a previous call.
     private func db() throws(StoreError) -> SQLiteDatabase {
         guard let database else { throw StoreError.unavailable("the connection is closed") }
+        if !database.inTransaction { database.resetActiveStatements() }
         return database
     }
 

@@ -62,7 +62,20 @@ final class SQLiteDatabase {
         return statement
     }
 
+    /// Resets every statement left mid-result. A statement that stepped to a row and was left
+    /// there holds its read transaction open, so later reads on this connection would keep
+    /// seeing that old snapshot (and WAL checkpoints could not finish).
+    func resetActiveStatements() {
+        var statement = sqlite3_next_stmt(handle, nil)
+        while let current = statement {
+            if sqlite3_stmt_busy(current) != 0 { sqlite3_reset(current) }
+            statement = sqlite3_next_stmt(handle, current)
+        }
+    }
+
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    /// True inside an explicit transaction (autocommit off).
+    var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
     var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.

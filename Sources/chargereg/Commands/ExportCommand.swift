@@ -47,27 +47,7 @@ enum ExportCommand: RegistryCommand {
             await store.close()
             return 0
         }
-        // Written beside the target and renamed only when complete, so a failed export never
-        // leaves a truncated file where a mirror would take it for the whole.
-        let partial = out + ".partial"
-        let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else {
-            throw CommandFailure(description: "cannot write \(partial): \(String(cString: strerror(errno)))")
-        }
-        let result: (locations: Int, bytes: Int)
-        do {
-            result = try await export.write(to: fd)
-            close(fd)
-        } catch {
-            close(fd)
-            unlink(partial)
-            throw error
-        }
-        guard rename(partial, out) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(partial)
-            throw CommandFailure(description: "cannot write \(out): \(reason)")
-        }
+        let result = try await OutputFile.write(out) { fd in try await export.write(to: fd) }
         Output.err(
             "wrote \(result.locations) locations (\(result.bytes) bytes) of OCPI \(version.rawValue) to \(out)\n")
         await store.close()

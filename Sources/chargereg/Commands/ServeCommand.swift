@@ -1,5 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import AccessPoint
 import CLI
+import Foundation
 import HTTPServer
 import Storage
 
@@ -8,6 +12,10 @@ enum ServeCommand: RegistryCommand {
         name: "serve", abstract: "Run the access point: the public read API over HTTP.",
         options: [
             OptionSpec("--listen", value: "HOST:PORT", help: "Address to listen on (default 127.0.0.1:8080)."),
+            OptionSpec(
+                "--demo",
+                help: "Fill an empty database with \(demoLocations) generated locations first (see 'generate')."),
+            OptionSpec("--demo-country", value: "CC", help: "Country of the demo data (default CL)."),
             databaseOption,
         ],
         discussion: """
@@ -32,6 +40,12 @@ enum ServeCommand: RegistryCommand {
         }
         let database = database(arguments)
         let store = try await RegistryDatabase.open(database)
+        if arguments.flag("--demo") {
+            do { try await fillWithDemoData(store, country: arguments.value("--demo-country") ?? "CL") } catch {
+                await store.close()
+                throw error
+            }
+        }
         var router = HTTPRouter()
         let metrics = HTTPMetrics()
         PublicAPI(
@@ -51,5 +65,29 @@ enum ServeCommand: RegistryCommand {
         await store.close()
         Output.err("stopped\n")
         return 0
+    }
+
+    static let demoLocations = 2000
+
+    /// Generates and ingests a country's demo feed when the database holds no location yet, so
+    /// that a newcomer sees a working access point at once.
+    static func fillWithDemoData(_ store: any Store, country: String) async throws {
+        guard let feed = DemoFeed(country: country, locations: demoLocations, seed: 1) else {
+            throw UsageError(
+                command: spec.name,
+                message:
+                    "--demo-country: no generator data for '\(country)'; known: \(DemoFeed.countries.joined(separator: ", "))"
+            )
+        }
+        let present = try await store.stats().locations
+        guard present == 0 else {
+            Output.err("demo: the database already holds \(present) locations; nothing generated\n")
+            return
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("chargereg-demo-\(getpid()).json").path
+        defer { unlink(path) }
+        try await OutputFile.write(path) { fd in try feed.write { try OutputFile.writeAll(fd, $0) } }
+        let report = try await FileIngest(store: store).ingest(path: path, party: nil, version: nil)
+        Output.err("demo: ingested \(report.run.summary.created) generated locations of \(feed.countryCode)\n")
     }
 }
