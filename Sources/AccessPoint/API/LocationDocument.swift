@@ -48,26 +48,27 @@ enum LocationDocument {
         writer.endObject()
     }
 
-    /// `GET /evses/{evse_id}`: the EVSE object, the location it belongs to, and any other
-    /// location that carries the same EVSE ID.
+    /// `GET /evses/{evse_id}`: the EVSE object as stored, the location it belongs to, and any
+    /// other location that carries the same EVSE ID. Found in the parsed document, without
+    /// decoding the whole location.
     static func evseJSON(_ evseIDKey: String, in stored: StoredLocation, alsoIn others: [StoredLocation]) throws
         -> [UInt8]?
     {
-        let location = try model(stored)
-        guard let evse = location.evses.first(where: { $0.evseID.map(EVSEID.lookupKey) == evseIDKey }) else {
-            return nil
-        }
+        let document = try JSONParser.parse(stored.document)
+        guard case .array(let evses)? = document["evses"],
+            let evse = evses.first(where: { evse in
+                if case .string(let id)? = evse["evse_id"] { EVSEID.lookupKey(id) == evseIDKey } else { false }
+            })
+        else { return nil }
         var writer = JSONWriter(capacity: 2048)
         writer.beginObject()
         writer.key("evse")
-        writer.raw(LocationEncoder(version: .v2_3_0).encode(evse, parentTime: location.lastUpdated))
+        writer.value(evse)
         writer.key("location")
         writer.beginObject()
-        writer.member("country_code", location.countryCode)
-        writer.member("party_id", location.partyID)
-        writer.member("id", location.id)
-        writer.member("name", location.name)
-        writer.member("city", location.city)
+        for name in ["country_code", "party_id", "id", "name", "city"] {
+            if case .string(let value)? = document[name] { writer.member(name, value) }
+        }
         writer.endObject()
         writer.key("also_in")
         writer.beginArray()

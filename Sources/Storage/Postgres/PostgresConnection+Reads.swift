@@ -35,7 +35,8 @@ extension PostgresConnection {
         return (0..<rows.count).map { Self.storedLocation(rows, $0) }
     }
 
-    func listLocations(_ filter: LocationFilter, cursor: LocationCursor?, limit: Int) throws(StoreError) -> LocationPage
+    func listLocations(_ filter: LocationFilter, cursor: LocationCursor?, limit: Int, totals: ListTotals)
+        throws(StoreError) -> LocationPage
     {
         let client = try client()
         func bound(_ values: [LocationListSQL.Value]) -> [PostgresValue] {
@@ -48,7 +49,7 @@ extension PostgresConnection {
             }
         }
         return try LocationListSQL.page(
-            filter, cursor: cursor, limit: limit, dialect: .postgres,
+            filter, cursor: cursor, limit: limit, dialect: .postgres, totals: totals,
             rows: { sql, values throws(StoreError) in
                 let rows = try client.query(dynamic: sql, bound(values))
                 return (0..<rows.count).map { row in

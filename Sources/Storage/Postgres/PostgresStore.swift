@@ -10,6 +10,7 @@ public final class PostgresStore: Store, CustomStringConvertible {
     public let description: String
     let clock: RegistryClock
     let pool: PostgresPool
+    let totals = ListTotals()
 
     /// `conninfo` is a `postgres://` URL or libpq `key=value` pairs; nothing connects until the
     /// first use.
@@ -73,7 +74,7 @@ public final class PostgresStore: Store, CustomStringConvertible {
     public func listLocations(_ filter: LocationFilter, cursor: LocationCursor?, limit: Int) async throws
         -> LocationPage
     {
-        try await read { try await $0.listLocations(filter, cursor: cursor, limit: limit) }
+        try await read { [totals] in try await $0.listLocations(filter, cursor: cursor, limit: limit, totals: totals) }
     }
 
     public func history(of key: LocationKey) async throws -> [LocationVersion] {
@@ -173,6 +174,7 @@ final class PostgresIngestSession: IngestSession {
     /// On failure the connection stays with the session, for `abandon`.
     func finish(_ summary: IngestRunSummary) async throws -> IngestRun {
         let run = try await connection.finishRun(runID, summary: summary, now: store.clock.now().microseconds)
+        store.totals.forget()
         await release(broken: false)
         return run
     }

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Hashing
+import Synchronization
 import JSON
 import Migrations
 import RegistryCore
@@ -9,13 +13,20 @@ import RegistryCore
 public final class SQLiteStore: Store {
     public let path: String
     let clock: RegistryClock
-    private let reader: SQLiteConnection
+    /// Read connections, one per core, taken in turn: WAL lets them read side by side.
+    private let readers: [SQLiteConnection]
+    private let nextReader = Atomic<Int>(0)
+    let totals = ListTotals()
+    private var reader: SQLiteConnection {
+        readers[nextReader.add(1, ordering: .relaxed).oldValue % readers.count]
+    }
 
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String, clock: RegistryClock = .system) throws {
         self.path = path
         self.clock = clock
-        reader = try SQLiteConnection(path: path, label: "sqlite.reader")
+        let count = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        readers = try (0..<count).map { try SQLiteConnection(path: path, label: "sqlite.reader.\($0)") }
     }
 
     public func migrate() async throws -> [MigrationStatus] {
@@ -25,7 +36,7 @@ public final class SQLiteStore: Store {
     public func beginIngest(_ start: IngestRunStart) async throws -> any IngestSession {
         let connection = try SQLiteConnection(path: path, label: "sqlite.ingest")
         let runID = try await connection.beginRun(start, at: clock.now())
-        return SQLiteIngestSession(connection: connection, runID: runID, clock: clock)
+        return SQLiteIngestSession(connection: connection, runID: runID, clock: clock, totals: totals)
     }
 
     public func location(_ key: LocationKey) async throws -> StoredLocation? {
@@ -39,7 +50,7 @@ public final class SQLiteStore: Store {
     public func listLocations(_ filter: LocationFilter, cursor: LocationCursor?, limit: Int) async throws
         -> LocationPage
     {
-        try await reader.listLocations(filter, cursor: cursor, limit: limit)
+        try await reader.listLocations(filter, cursor: cursor, limit: limit, totals: totals)
     }
 
     public func history(of key: LocationKey) async throws -> [LocationVersion] {
@@ -72,7 +83,7 @@ public final class SQLiteStore: Store {
     }
 
     public func close() async {
-        await reader.close()
+        for reader in readers { await reader.close() }
     }
 }
 
@@ -81,11 +92,13 @@ final class SQLiteIngestSession: IngestSession {
     let runID: Int64
     private let connection: SQLiteConnection
     private let clock: RegistryClock
+    private let totals: ListTotals
 
-    init(connection: SQLiteConnection, runID: Int64, clock: RegistryClock) {
+    init(connection: SQLiteConnection, runID: Int64, clock: RegistryClock, totals: ListTotals) {
         self.connection = connection
         self.runID = runID
         self.clock = clock
+        self.totals = totals
     }
 
     func apply(_ batch: [IncomingLocation]) async throws -> [IngestOutcome] {
@@ -97,7 +110,9 @@ final class SQLiteIngestSession: IngestSession {
     }
 
     func finish(_ summary: IngestRunSummary) async throws -> IngestRun {
-        try await connection.finishRun(runID, summary: summary, at: clock.now())
+        let run = try await connection.finishRun(runID, summary: summary, at: clock.now())
+        totals.forget()
+        return run
     }
 
     func abandon(error: String, _ summary: IngestRunSummary) async throws -> IngestRun {

@@ -51,7 +51,7 @@ extension LocationListSQL {
     /// or, for `near`, every candidate in the circle's box measured, filtered and sorted by
     /// distance with an offset cursor.
     static func page(
-        _ filter: LocationFilter, cursor: LocationCursor?, limit: Int, dialect: Dialect,
+        _ filter: LocationFilter, cursor: LocationCursor?, limit: Int, dialect: Dialect, totals: ListTotals,
         rows: (String, [Value]) throws(StoreError) -> [ListRow], count: (String, [Value]) throws(StoreError) -> Int
     ) throws(StoreError) -> LocationPage {
         let sql = LocationListSQL(filter, dialect: dialect)
@@ -81,7 +81,10 @@ extension LocationListSQL {
         }
         let page = sql.page(after: after, limit: limit)
         let items = try rows(page.sql, page.values).map { ListedLocation(location: $0.location, distanceMeters: nil) }
-        let total = try count(sql.count.sql, sql.count.values)
+        let counting = sql.count
+        let total = try totals.total(for: counting.sql + "\u{1F}" + "\(counting.values)") { () throws(StoreError) in
+            try count(counting.sql, counting.values)
+        }
         let next = items.count == limit ? items.last.map { LocationCursor.after($0.location.key) } : nil
         return LocationPage(items: items, total: total, next: next)
     }

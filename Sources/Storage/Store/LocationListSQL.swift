@@ -7,10 +7,18 @@ struct LocationListSQL {
         case sqlite, postgres
     }
 
-    enum Value {
+    enum Value: CustomStringConvertible {
         case text(String)
         case integer(Int64)
         case real(Double)
+
+        var description: String {
+            switch self {
+            case .text(let text): "t:" + text
+            case .integer(let integer): "i:\(integer)"
+            case .real(let real): "r:\(real)"
+            }
+        }
     }
 
     let dialect: Dialect
