@@ -184,27 +184,34 @@ import Testing
         #expect(result.stderr.contains("is not a PostgreSQL connection string: unterminated quoted string"))
     }
 
+    /// Starts `chargereg serve` on a free port; returns once it says where it serves.
+    static func serve(_ arguments: [String]) throws -> (Process, Pipe, log: String, port: Substring) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var log = ""
+        while !log.contains("serving on") || !log.hasSuffix("\n") {
+            let data = err.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            log += String(decoding: data, as: UTF8.self)
+        }
+        let port = log.split(separator: "127.0.0.1:").last?.prefix { $0.isNumber } ?? ""
+        return (process, err, log, port)
+    }
+
     @Test func serveAnswersUntilSIGTERMAndThenExits0() async throws {
         let database = Self.database()
         _ = try Self.run([
             "ingest", "--database", database,
             Fixtures.packageRoot.appendingPathComponent("Schemas/examples/chile-example-feed.json").path,
         ])
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--database", database]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var log = ""
-        while !log.contains("\n") {
-            let data = err.fileHandleForReading.availableData
-            guard !data.isEmpty else { break }
-            log += String(decoding: data, as: UTF8.self)
-        }
+        let (process, err, startLog, port) = try Self.serve(["--database", database])
+        var log = startLog
         #expect(log.hasPrefix("serving on http://127.0.0.1:"), "\(log)")
-        let port = log.split(separator: ":")[2].prefix { $0.isNumber }
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/locations/CL/VLT/SCL-PROV-001"))
         let (body, response) = try await URLSession.shared.data(from: url)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
@@ -251,25 +258,12 @@ import Testing
     @Test func serveDemoFillsAnEmptyDatabaseOnce() async throws {
         let database = Self.database()
         for round in 0..<2 {
-            let process = Process()
-            process.executableURL = Self.binary
-            process.arguments = ["serve", "--demo", "--listen", "127.0.0.1:0", "--database", database]
-            let err = Pipe()
-            process.standardError = err
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            var log = ""
-            while !log.contains("serving on") {
-                let data = err.fileHandleForReading.availableData
-                guard !data.isEmpty else { break }
-                log += String(decoding: data, as: UTF8.self)
-            }
+            let (process, _, log, port) = try Self.serve(["--demo", "--database", database])
             #expect(
                 log.hasPrefix(
                     round == 0
                         ? "demo: ingested 2000 generated locations of CL\n"
                         : "demo: the database already holds 2000 locations; nothing generated\n"), "\(log)")
-            let port = try #require(log.split(separator: "127.0.0.1:").last?.prefix { $0.isNumber })
             let url = try #require(URL(string: "http://127.0.0.1:\(port)/api/v1/stats"))
             let body = String(decoding: try await URLSession.shared.data(from: url).0, as: UTF8.self)
             #expect(body.hasPrefix(#"{"locations":2000,"published":2000"#))
