@@ -19,7 +19,8 @@ public final class HTTPServer: Sendable {
     public init(
         configuration: HTTPServerConfiguration, router: HTTPRouter, metrics: HTTPMetrics = HTTPMetrics(),
         accessLog: @escaping @Sendable (String) -> Void = { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            var text = line + "\n"
+            text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
         }
     ) throws {
         signal(SIGPIPE, SIG_IGN)
