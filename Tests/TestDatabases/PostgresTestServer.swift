@@ -14,8 +14,11 @@ public final class PostgresTestServer: Sendable {
     let binaries: String?
 
     /// Why PostgreSQL tests cannot run here, or nil when they can.
-    public static let unavailableReason: String? = {
-        if externalConninfo != nil { return nil }
+    public static let unavailableReason: String? = externalConninfo != nil ? nil : clusterUnavailableReason
+
+    /// Why this process cannot start a cluster of its own (tests that stop and start the server
+    /// need one, even when CHARGEREG_TEST_POSTGRES names a server), or nil when it can.
+    public static let clusterUnavailableReason: String? = {
         guard let binaries else {
             return
                 "PostgreSQL tests skipped: no CHARGEREG_TEST_POSTGRES URL and no server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin; install the 'postgresql' package"
@@ -72,8 +75,9 @@ public final class PostgresTestServer: Sendable {
 
     /// Creates and starts a new cluster on a free loopback port.
     private static func cluster() throws -> PostgresTestServer {
-        if let unavailableReason { throw TestServerError(unavailableReason) }
-        let binaries = binaries!
+        guard clusterUnavailableReason == nil, let binaries else {
+            throw TestServerError(clusterUnavailableReason ?? "no PostgreSQL server binaries")
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "chargereg-pg-\(getpid())-\(UUID().uuidString.prefix(8))"
         ).path
@@ -138,9 +142,6 @@ public final class PostgresTestServer: Sendable {
         guard let dataDirectory else { throw TestServerError("the test server is external; it cannot be stopped") }
         try run("pg_ctl", ["-D", "\(dataDirectory)/data", "-m", "fast", "-w", "stop"])
     }
-
-    /// True when this process owns the server and can stop and start it.
-    public var isOwned: Bool { dataDirectory != nil }
 
     /// Runs a server tool (as postgres when root) with posix_spawn, its output in a file: the
     /// server that `pg_ctl start` leaves running must not hold a pipe of ours open.

@@ -235,6 +235,8 @@ import Testing
     @Test func serveRefusesABadListenAddress() throws {
         let result = try Self.run(["serve", "--listen", "localhost", "--database", Self.database()])
         #expect(result.status == 64 && result.stderr.contains("--listen: 'localhost' is not HOST:PORT"))
+        let country = try Self.run(["serve", "--demo-country", "CO", "--database", Self.database()])
+        #expect(country.status == 64 && country.stderr.contains("--demo-country needs --demo"))
     }
 
     @Test func generateIsReproducibleAndIngestsCleanly() throws {

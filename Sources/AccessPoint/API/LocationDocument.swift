@@ -1,5 +1,4 @@
 import JSON
-import OCPI
 import RegistryCore
 import Storage
 
@@ -8,14 +7,6 @@ import Storage
 /// confirmed, version, source, findings. Written from the stored bytes, never re-encoded, so a
 /// page of a hundred costs a copy each.
 enum LocationDocument {
-    /// The stored canonical document, read back into the model.
-    static func model(_ stored: StoredLocation) throws -> Location {
-        guard
-            case .success(let decoded) = LocationDecoder(version: .v2_3_0).decode(try JSONParser.parse(stored.document))
-        else { throw StoreError.query("stored document of \(stored.key) cannot be read back") }
-        return decoded.location
-    }
-
     static func json(_ stored: StoredLocation) -> [UInt8] {
         var writer = JSONWriter(capacity: stored.document.count + stored.findings.count + 512)
         item(stored, distance: nil, into: &writer)

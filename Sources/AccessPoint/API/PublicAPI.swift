@@ -1,7 +1,6 @@
 import Foundation
 import HTTPServer
 import JSON
-import OCPI
 import RegistryCore
 import Schemas
 import Storage

@@ -18,6 +18,8 @@ final class EventLoop: @unchecked Sendable {
     private var nextGeneration: UInt64 = 0
     private var listening = true
     private var lastSweep = 0.0
+    /// Where `recv` reads into; one per loop, reused for every read.
+    private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
 
     init(server: ServerState, listener: Int32) throws(HTTPServerError) {
         self.server = server
@@ -106,16 +108,15 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func read(_ connection: Connection, now: Double) {
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var peerClosed = false
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+            let count = readBuffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
             if count > 0 {
                 let wasMidRequest = connection.parser.isMidRequest
-                buffer.withUnsafeBytes { connection.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                readBuffer.withUnsafeBytes { connection.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
                 connection.lastActivity = now
                 if !wasMidRequest { connection.requestStartedAt = now }
-                if count < buffer.count || connection.awaitingResponse { break }
+                if count < readBuffer.count || connection.awaitingResponse { break }
             } else if count < 0 && errno == EINTR {
                 continue
             } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {

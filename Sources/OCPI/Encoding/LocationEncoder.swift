@@ -93,14 +93,6 @@ public struct LocationEncoder: Sendable {
         w.endObject()
     }
 
-    /// One EVSE object, as it appears inside its location (`parentTime`: the location's
-    /// `last_updated`, which caps the EVSE's in `.registry` mode).
-    public func encode(_ evse: EVSE, parentTime: Timestamp?) -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
-        write(evse, parentTime: parentTime, &w)
-        return w.bytes
-    }
-
     private func write(_ evse: EVSE, parentTime: Timestamp?, _ w: inout JSONWriter) {
         w.beginObject()
         w.member("uid", evse.uid)

@@ -39,19 +39,10 @@ extension PostgresConnection {
         throws(StoreError) -> LocationPage
     {
         let client = try client()
-        func bound(_ values: [LocationListSQL.Value]) -> [PostgresValue] {
-            values.map { value in
-                switch value {
-                case .text(let text): .text(text)
-                case .integer(let integer): .integer(integer)
-                case .real(let real): .real(real)
-                }
-            }
-        }
         return try LocationListSQL.page(
             filter, cursor: cursor, limit: limit, dialect: .postgres, totals: totals,
             rows: { sql, values throws(StoreError) in
-                let rows = try client.query(dynamic: sql, bound(values))
+                let rows = try client.query(dynamic: sql, values.map(PostgresValue.init))
                 return (0..<rows.count).map { row in
                     ListRow(
                         location: Self.storedLocation(rows, row), latitude: rows.optionalReal(row, 15),
@@ -59,7 +50,7 @@ extension PostgresConnection {
                 }
             },
             count: { sql, values throws(StoreError) in
-                Int(try client.query(dynamic: sql, bound(values)).int(0, 0))
+                Int(try client.query(dynamic: sql, values.map(PostgresValue.init)).int(0, 0))
             })
     }
 

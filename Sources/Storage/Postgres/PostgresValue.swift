@@ -20,6 +20,14 @@ enum PostgresValue {
     case textArray([String])
     case integerArray([Int64])
 
+    init(_ value: LocationListSQL.Value) {
+        switch value {
+        case .text(let text): self = .text(text)
+        case .integer(let integer): self = .integer(integer)
+        case .real(let real): self = .real(real)
+        }
+    }
+
     static func optional(_ text: String?) -> PostgresValue { text.map { .text($0) } ?? .null }
 
     /// The text-format bytes, NUL-terminated; nil for NULL.

@@ -383,19 +383,10 @@ actor SQLiteConnection {
         -> LocationPage
     {
         let db = try db()
-        func bound(_ values: [LocationListSQL.Value]) -> [SQLiteValue] {
-            values.map { value in
-                switch value {
-                case .text(let text): .text(text)
-                case .integer(let integer): .integer(integer)
-                case .real(let real): .real(real)
-                }
-            }
-        }
         return try LocationListSQL.page(
             filter, cursor: cursor, limit: limit, dialect: .sqlite, totals: totals,
             rows: { sql, values throws(StoreError) in
-                let statement = try db.statement(sql).bind(bound(values))
+                let statement = try db.statement(sql).bind(values.map(SQLiteValue.init))
                 defer { statement.reset() }
                 var rows: [ListRow] = []
                 while try statement.step() {
@@ -407,7 +398,7 @@ actor SQLiteConnection {
                 return rows
             },
             count: { sql, values throws(StoreError) in
-                let statement = try db.statement(sql).bind(bound(values))
+                let statement = try db.statement(sql).bind(values.map(SQLiteValue.init))
                 defer { statement.reset() }
                 return try statement.step() ? Int(statement.int(0)) : 0
             })

@@ -101,6 +101,14 @@ enum SQLiteValue {
     /// UTF-8 text already in bytes (stored documents), bound without a String round trip.
     case utf8([UInt8])
     case blob([UInt8])
+
+    init(_ value: LocationListSQL.Value) {
+        switch value {
+        case .text(let text): self = .text(text)
+        case .integer(let integer): self = .integer(integer)
+        case .real(let real): self = .real(real)
+        }
+    }
 }
 
 /// A prepared statement of one connection.

@@ -10,10 +10,7 @@ public enum LocationCursor: Sendable, Equatable {
         switch self {
         case .after(let key):
             let raw = Array([key.countryCode, key.partyID, key.locationID].joined(separator: "\u{1F}").utf8)
-            return "k"
-                + raw.map { byte in
-                    String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-                }.joined()
+            return "k" + raw.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
         case .offset(let offset): return "o\(offset)"
         }
     }

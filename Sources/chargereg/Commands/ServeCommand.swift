@@ -38,6 +38,9 @@ enum ServeCommand: RegistryCommand {
             configuration.host = String(listen[..<colon])
             configuration.port = port
         }
+        if arguments.value("--demo-country") != nil && !arguments.flag("--demo") {
+            throw UsageError(command: spec.name, message: "--demo-country needs --demo")
+        }
         let database = database(arguments)
         let store = try await RegistryDatabase.open(database)
         if arguments.flag("--demo") {
