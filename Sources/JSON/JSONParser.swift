@@ -238,7 +238,11 @@ public struct JSONParser {
         while true {
             guard let byte = try peek() else { throw error("unexpected end of input inside a string") }
             if byte == UInt8(ascii: "\"") {
-                guard let string = String(validating: buffer[start..<position], as: UTF8.self) else {
+                guard
+                    let string = buffer[start..<position].withUnsafeBufferPointer({
+                        String(validating: $0, as: UTF8.self)
+                    })
+                else {
                     position = start
                     throw error("invalid UTF-8 in a string")
                 }

@@ -39,6 +39,8 @@ run() { # label, wrk arguments
         "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
         "$(awk '$1=="99%" {print $2}' <<<"$out")"
 }
+# Warm up: the first seconds after start fault the database's pages into memory.
+wrk -t2 -c64 -d5s -s "$work/evse.lua" "http://127.0.0.1:$port" >/dev/null
 echo "$locations locations, $(sqlite3 "$work/api.sqlite" 'select count(*) from evses') EVSEs"
 run "EVSE point lookup" -s "$work/evse.lua"
 LIST_PATH="/api/v1/locations?limit=100" run "list page, limit=100"

@@ -40,25 +40,28 @@ enum LocationDocument {
     }
 
     /// `GET /evses/{evse_id}`: the EVSE object as stored, the location it belongs to, and any
-    /// other location that carries the same EVSE ID. Found in the parsed document, without
-    /// decoding the whole location.
+    /// other location that carries the same EVSE ID. Picked out of the stored bytes by
+    /// `JSONSkimmer`, without parsing the rest of the location.
     static func evseJSON(_ evseIDKey: String, in stored: StoredLocation, alsoIn others: [StoredLocation]) throws
         -> [UInt8]?
     {
-        let document = try JSONParser.parse(stored.document)
-        guard case .array(let evses)? = document["evses"],
-            let evse = evses.first(where: { evse in
-                if case .string(let id)? = evse["evse_id"] { EVSEID.lookupKey(id) == evseIDKey } else { false }
+        let document = JSONSkimmer(stored.document)
+        let summaryKeys = ["country_code", "party_id", "id", "name", "city"]
+        let members = try document.members(Set(summaryKeys + ["evses"]), in: try document.root())
+        guard let evses = members["evses"],
+            let evse = try document.elements(of: evses).first(where: { evse in
+                guard let id = try document.members(["evse_id"], in: evse)["evse_id"] else { return false }
+                return try document.string(at: id).map(EVSEID.lookupKey) == evseIDKey
             })
         else { return nil }
-        var writer = JSONWriter(capacity: 2048)
+        var writer = JSONWriter(capacity: evse.count + stored.findings.count + 512)
         writer.beginObject()
         writer.key("evse")
-        writer.value(evse)
+        writer.raw(stored.document[evse])
         writer.key("location")
         writer.beginObject()
-        for name in ["country_code", "party_id", "id", "name", "city"] {
-            if case .string(let value)? = document[name] { writer.member(name, value) }
+        for name in summaryKeys {
+            if let range = members[name], let value = try document.string(at: range) { writer.member(name, value) }
         }
         writer.endObject()
         writer.key("also_in")

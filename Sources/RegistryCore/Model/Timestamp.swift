@@ -99,16 +99,37 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
         let secondOfDay = Int(seconds - Int64(days) * 86400)
         let (year, month, day) = Self.civilFromDays(days)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text =
-            "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
-        if nanoseconds > 0 {
-            var fraction = String(nanoseconds)
-            fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
+        var text: [UInt8] = []
+        text.reserveCapacity(30)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
         }
-        return text + "Z"
+        if year < 0 { text.append(UInt8(ascii: "-")) }
+        digits(abs(year), abs(year) < 10000 ? 4 : String(abs(year)).count)
+        for (separator, value) in [
+            (UInt8(ascii: "-"), month), (UInt8(ascii: "-"), day), (UInt8(ascii: "T"), secondOfDay / 3600),
+            (UInt8(ascii: ":"), secondOfDay / 60 % 60), (UInt8(ascii: ":"), secondOfDay % 60),
+        ] {
+            text.append(separator)
+            digits(value, 2)
+        }
+        if nanoseconds > 0 {
+            text.append(UInt8(ascii: "."))
+            var fraction = Int(nanoseconds)
+            var count = 9
+            while fraction % 10 == 0 {
+                fraction /= 10
+                count -= 1
+            }
+            digits(fraction, count)
+        }
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func daysIn(_ month: Int, _ year: Int) -> Int {
