@@ -127,6 +127,7 @@ final class LibPQConnection {
             !isUsable || sqlState.map { $0.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains($0) } ?? false
         if lost { return .disconnected(message) }
         if sqlState == "40P01" || sqlState == "55P03" { return .busy(message) }
+        if sqlState == "23505" { return .conflict(message) }
         return .query(message)
     }
 

@@ -61,6 +61,22 @@ actor PostgresConnection {
         if client.isUsable && client.inTransaction { try? client.execute("ROLLBACK") }
     }
 
+    /// A party-register transaction (READ COMMITTED): its statements change rows only from the
+    /// state they checked (`… WHERE status = $n`), and unique indexes settle races.
+    func registerTransaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) throws -> T {
+        let client = try client()
+        try requireSchema(client)
+        try client.execute("BEGIN")
+        do {
+            let result = try body(client)
+            try commit(client)
+            return result
+        } catch {
+            rollback(client)
+            throw error
+        }
+    }
+
     func requireSchema(_ client: LibPQConnection) throws(StoreError) {
         let check = try client.query("SELECT to_regclass('schema_migrations') IS NOT NULL")
         guard check.count == 1, check.bool(0, 0) else {

@@ -9,6 +9,9 @@ final class PostgresResult {
     deinit { PQclear(handle) }
 
     var count: Int { Int(PQntuples(handle)) }
+    var columnCount: Int32 { PQnfields(handle) }
+    /// Rows changed by an INSERT, UPDATE or DELETE.
+    var affectedRows: Int { Int(String(cString: PQcmdTuples(handle))) ?? 0 }
 
     func isNull(_ row: Int, _ column: Int32) -> Bool { PQgetisnull(handle, Int32(row), column) == 1 }
 

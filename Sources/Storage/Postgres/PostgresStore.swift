@@ -5,7 +5,7 @@ import Synchronization
 /// one database. Reads and ingests use a small pool of connections; a read that fails because
 /// the connection dropped is retried once on a fresh connection; an ingest that lost its
 /// connection fails with `.disconnected` (nothing of it committed), so its caller can run it again.
-public final class PostgresStore: Store, CustomStringConvertible {
+public final class PostgresStore: Store, SQLTransactions, CustomStringConvertible {
     /// The connection string with any password hidden, fit to print.
     public let description: String
     let clock: RegistryClock
@@ -87,6 +87,12 @@ public final class PostgresStore: Store, CustomStringConvertible {
 
     public func refusals(ofRun runID: Int64) async throws -> [IngestRefusal] {
         try await read { try await $0.refusals(ofRun: runID) }
+    }
+
+    public var register: PartyRegister { PartyRegister(database: self, clock: clock) }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await read { try await $0.registerTransaction(body) }
     }
 
     public func stats() async throws -> RegistryStats {

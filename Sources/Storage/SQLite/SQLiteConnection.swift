@@ -334,6 +334,22 @@ actor SQLiteConnection {
         ).run()
     }
 
+    /// A party-register transaction: `BEGIN IMMEDIATE` takes the write lock first, so writers of
+    /// the register run one after another and every check sees the rows it then changes.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) throws -> T {
+        let db = try db()
+        try requireSchema(db)
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body(db)
+            try db.execute("COMMIT")
+            return result
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
     private func requireSchema(_ db: SQLiteDatabase) throws(StoreError) {
         let check = try db.prepared("SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'")
         guard try check.step(), check.int(0) == 1 else {

@@ -74,6 +74,8 @@ final class SQLiteDatabase {
     }
 
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    /// Rows changed by the last statement.
+    var changes: Int { Int(sqlite3_changes(handle)) }
     /// True inside an explicit transaction (autocommit off).
     var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
     var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
@@ -139,27 +141,40 @@ final class SQLiteStatement {
 
     @discardableResult
     func bind(_ values: [SQLiteValue]) -> SQLiteStatement {
+        for (offset, value) in values.enumerated() { bind(value, at: Int32(offset + 1)) }
+        return self
+    }
+
+    /// Binds values to the parameters named `$1, $2, …`, wherever they appear in the text.
+    @discardableResult
+    func bindNumbered(_ values: [SQLiteValue]) -> SQLiteStatement {
         for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            switch value {
-            case .null: sqlite3_bind_null(handle, index)
-            case .integer(let int): sqlite3_bind_int64(handle, index, int)
-            case .real(let double): sqlite3_bind_double(handle, index, double)
-            case .text(let text): sqlite3_bind_text(handle, index, text, -1, csqlite_transient())
-            case .utf8(let bytes):
-                bytes.withUnsafeBytes { raw in
-                    _ = sqlite3_bind_text(
-                        handle, index, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count),
-                        csqlite_transient())
-                }
-            case .blob(let bytes):
-                bytes.withUnsafeBytes { raw in
-                    _ = sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), csqlite_transient())
-                }
-            }
+            let index = sqlite3_bind_parameter_index(handle, "$\(offset + 1)")
+            if index > 0 { bind(value, at: index) }
         }
         return self
     }
+
+    private func bind(_ value: SQLiteValue, at index: Int32) {
+        switch value {
+        case .null: sqlite3_bind_null(handle, index)
+        case .integer(let int): sqlite3_bind_int64(handle, index, int)
+        case .real(let double): sqlite3_bind_double(handle, index, double)
+        case .text(let text): sqlite3_bind_text(handle, index, text, -1, csqlite_transient())
+        case .utf8(let bytes):
+            bytes.withUnsafeBytes { raw in
+                _ = sqlite3_bind_text(
+                    handle, index, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count),
+                    csqlite_transient())
+            }
+        case .blob(let bytes):
+            bytes.withUnsafeBytes { raw in
+                _ = sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), csqlite_transient())
+            }
+        }
+    }
+
+    var columnCount: Int32 { sqlite3_column_count(handle) }
 
     /// Steps once; true when a row is available.
     func step() throws(StoreError) -> Bool {
@@ -169,8 +184,12 @@ final class SQLiteStatement {
         case let code:
             let message = database.errorMessage
             sqlite3_reset(handle)
-            throw (code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED
-                ? StoreError.busy(message) : StoreError.query(message)
+            if (code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED { throw StoreError.busy(message) }
+            // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY (function-like macros in sqlite3.h).
+            if code == SQLITE_CONSTRAINT | (8 << 8) || code == SQLITE_CONSTRAINT | (6 << 8) {
+                throw StoreError.conflict(message)
+            }
+            throw StoreError.query(message)
         }
     }
 

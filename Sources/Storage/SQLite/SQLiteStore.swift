@@ -10,7 +10,7 @@ import RegistryCore
 /// The embedded store: one SQLite file, zero set-up (DESIGN.md). WAL mode so readers never wait
 /// for the writer; each ingest runs on a connection of its own in one transaction, so a failed
 /// file leaves the database exactly as it was.
-public final class SQLiteStore: Store {
+public final class SQLiteStore: Store, SQLTransactions {
     public let path: String
     let clock: RegistryClock
     /// Read connections, one per core, taken in turn: WAL lets them read side by side.
@@ -63,6 +63,12 @@ public final class SQLiteStore: Store {
 
     public func refusals(ofRun runID: Int64) async throws -> [IngestRefusal] {
         try await reader.refusals(ofRun: runID)
+    }
+
+    public var register: PartyRegister { PartyRegister(database: self, clock: clock) }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await reader.transaction(body)
     }
 
     public func stats() async throws -> RegistryStats {

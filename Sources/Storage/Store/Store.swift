@@ -43,6 +43,9 @@ public protocol Store: Sendable {
     /// sweeps) goes through here. PostgreSQL: an advisory lock; SQLite: a file lock.
     func exclusively<T: Sendable>(_ task: String, _ body: @Sendable () async throws -> T) async throws -> T?
 
+    /// The ID Registration Office's register, in the same database.
+    var register: PartyRegister { get }
+
     func close() async
 }
 

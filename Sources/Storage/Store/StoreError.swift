@@ -13,6 +13,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The connection dropped before the work committed: nothing of it was stored, and it is safe
     /// to run it again on a fresh connection.
     case disconnected(String)
+    /// A uniqueness rule refused the write: another writer got there first.
+    case conflict(String)
     /// The connection dropped while a commit was under way: the work may or may not be stored.
     case commitUncertain(String)
 
@@ -24,6 +26,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .migration(let message): "migration error: \(message)"
         case .configuration(let message): "database configuration error: \(message)"
         case .disconnected(let message): "database connection lost: \(message)"
+        case .conflict(let message): "database conflict: \(message)"
         case .commitUncertain(let message):
             "database connection lost while committing, so the outcome is unknown (check the ingest runs): \(message)"
         }
