@@ -24,19 +24,9 @@ struct LocationListRequest {
     ]
 
     init(query: Substring) throws(Problem) {
-        var values: [String: String] = [:]
-        for pair in query.split(separator: "&") where !pair.isEmpty {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = PercentDecoding.decode(parts[0], plusAsSpace: true),
-                let value = PercentDecoding.decode(parts.count > 1 ? parts[1] : "", plusAsSpace: true)
-            else { throw Problem(message: "the query string has a malformed %-escape") }
-            guard Self.parameters.contains(name) else {
-                throw Problem(
-                    message: "unknown parameter '\(name)'; allowed: \(Self.parameters.sorted().joined(separator: ", "))"
-                )
-            }
-            guard values[name] == nil else { throw Problem(message: "parameter '\(name)' is given twice") }
-            values[name] = value
+        let values: [String: String]
+        do { values = try QueryParameters.parse(query, allowed: Self.parameters) } catch {
+            throw Problem(message: error.message)
         }
         func number(_ name: String, _ text: String, _ range: ClosedRange<Double>) throws(Problem) -> Double {
             guard let value = Double(text), value.isFinite, range.contains(value) else {

@@ -20,9 +20,10 @@ public struct PublicAPI: Sendable {
         self.metrics = metrics
     }
 
-    /// The routes, added to `router`.
+    /// The routes, added to `router`: the read API, and the ID Registration Office's.
     public func routes(into router: inout HTTPRouter) {
         let api = self
+        RegisterAPI(store: store).routes(into: &router)
         Self.publicGet("/api/v1/healthz", into: &router) { _, _ in await api.health() }
         Self.publicGet("/api/v1/stats", into: &router) { _, _ in await api.stats() }
         router.get("/api/v1/metrics") { _, _ in await api.prometheus() }

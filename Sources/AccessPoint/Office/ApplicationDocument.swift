@@ -1,0 +1,85 @@
+import JSON
+import RegistryCore
+import Storage
+
+/// Applications as JSON: what the applicant sees with its secret (status, messages, the code,
+/// the operator token once), and the office's full view with the organisation's private fields.
+enum ApplicationDocument {
+    static func json(_ application: ApplicationRecord, forOffice: Bool, operatorToken: String? = nil) -> [UInt8] {
+        var writer = JSONWriter(capacity: 2048)
+        item(application, forOffice: forOffice, operatorToken: operatorToken, into: &writer)
+        return writer.bytes
+    }
+
+    static func list(_ applications: [ApplicationRecord]) -> [UInt8] {
+        var writer = JSONWriter(capacity: 512 + applications.count * 1024)
+        writer.beginObject()
+        writer.member("count", applications.count)
+        writer.key("applications")
+        writer.beginArray()
+        for application in applications { item(application, forOffice: true, operatorToken: nil, into: &writer) }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
+    }
+
+    private static func item(
+        _ application: ApplicationRecord, forOffice: Bool, operatorToken: String?, into writer: inout JSONWriter
+    ) {
+        writer.beginObject()
+        writer.member("id", Int(application.id))
+        writer.member("status", application.status.rawValue)
+        writer.member("country", application.country)
+        writer.key("roles")
+        writer.beginArray()
+        for role in application.roles.sorted() { writer.string(role.rawValue) }
+        writer.endArray()
+        writer.member("proposed_code", application.proposedCode)
+        writer.member("issued_code", application.issuedCode)
+        writer.member("submitted_at", application.submittedAt.description)
+        writer.member("updated_at", application.updatedAt.description)
+        writer.key("organisation")
+        let organisation = application.organisation
+        writer.beginObject()
+        writer.member("legal_name", organisation.legalName)
+        writer.member("trade_name", organisation.tradeName)
+        writer.member("company_id", organisation.companyID)
+        writer.member("legal_form", organisation.legalForm)
+        writer.member("address", organisation.address)
+        writer.member("country", organisation.country)
+        writer.member("representative", organisation.representative)
+        writer.key("contact")
+        writer.beginObject()
+        writer.member("name", organisation.contactName)
+        writer.member("email", organisation.contactEmail)
+        writer.member("phone", organisation.contactPhone)
+        writer.endObject()
+        writer.member("helpdesk_phone", organisation.helpdeskPhone)
+        writer.member("website", organisation.website)
+        writer.endObject()
+        writer.member("note", application.note)
+        writer.key("messages")
+        writer.beginArray()
+        for message in application.messages {
+            writer.beginObject()
+            writer.member("at", message.at.description)
+            writer.member("from", message.author)
+            writer.member("message", message.body)
+            writer.endObject()
+        }
+        writer.endArray()
+        if forOffice {
+            writer.member("token_issued_at", application.tokenIssuedAt?.description)
+        } else if application.status == .approved {
+            writer.key("operator_token")
+            if let operatorToken { writer.string(operatorToken) } else { writer.null() }
+            writer.member(
+                "operator_token_note",
+                operatorToken != nil
+                    ? "shown once: store it now; the office can issue a new one"
+                    : "already shown on \(application.tokenIssuedAt?.description ?? "an earlier visit"); ask the office for a new one"
+            )
+        }
+        writer.endObject()
+    }
+}

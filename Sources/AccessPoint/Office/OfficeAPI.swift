@@ -1,0 +1,196 @@
+import HTTPServer
+import JSON
+import RegistryCore
+import Storage
+
+/// The office's routes under `/api/v1/office`, each behind an `office` token (DESIGN.md: office
+/// tokens approve, suspend, revoke, issue tokens). Every action lands in the audit log with the
+/// token's id and label as the actor.
+struct OfficeAPI: Sendable {
+    let store: any Store
+    var register: PartyRegister { store.register }
+
+    func routes(into router: inout HTTPRouter) {
+        let api = self
+        func office(
+            _ method: String, _ pattern: String,
+            _ handler: @escaping @Sendable (HTTPRequest, PathParameters, String) async throws -> HTTPResponse
+        ) {
+            router.add(method, pattern) { request, parameters in
+                do {
+                    let actor = try await api.authenticateOffice(request)
+                    return try await handler(request, parameters, actor)
+                } catch {
+                    return RegisterAPI.failure(error)
+                }
+            }
+        }
+        office("GET", "/api/v1/office/applications") { request, _, _ in
+            let values = try Self.query(request, ["status"])
+            var status: ApplicationStatus?
+            if let text = values["status"] {
+                guard let parsed = ApplicationStatus(rawValue: text.uppercased()) else {
+                    throw FormProblems([
+                        FieldProblem(
+                            "status", "one of \(ApplicationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                    ])
+                }
+                status = parsed
+            }
+            return .json(ApplicationDocument.list(try await api.register.applications(status: status)))
+        }
+        office("GET", "/api/v1/office/applications/{id}") { _, parameters, _ in
+            guard let id = Int64(parameters["id"]!), let application = try await api.register.application(id) else {
+                throw RegisterNotFound("no application \(parameters["id"]!)")
+            }
+            return .json(ApplicationDocument.json(application, forOffice: true))
+        }
+        office("POST", "/api/v1/office/applications/{id}/{action}") { request, parameters, actor in
+            guard let id = Int64(parameters["id"]!) else {
+                throw RegisterNotFound("no application \(parameters["id"]!)")
+            }
+            guard let action = ApplicationAction(rawValue: parameters["action"]!), action != .respond else {
+                throw RegisterNotFound(
+                    "no application action '\(parameters["action"]!)'; allowed: review, request-info, approve, reject")
+            }
+            let body = try Self.optionalBody(request)
+            let assign = try Self.text(body, "code").map { text in
+                do { return try PartyCode(parsing: text) } catch {
+                    throw FormProblems([FieldProblem("code", "\(error)")])
+                }
+            }
+            let application = try await api.register.decide(
+                id, action, reason: try Self.text(body, "reason"), assign: assign, actor: actor)
+            return .json(ApplicationDocument.json(application, forOffice: true))
+        }
+        office("POST", "/api/v1/office/codes/{code}/{action}") { request, parameters, actor in
+            let code = try PartyCode(parsing: parameters["code"]!)
+            guard let action = CodeAction(rawValue: parameters["action"]!) else {
+                throw RegisterNotFound(
+                    "no code action '\(parameters["action"]!)'; allowed: \(CodeAction.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            let body = try Self.optionalBody(request)
+            var target: Int64?
+            if case .number(let number)? = body["organisation_id"] {
+                target = number.intValue.map(Int64.init)
+            }
+            let entry = try await api.register.change(
+                code, action, reason: try Self.text(body, "reason") ?? "", toOrganisation: target, actor: actor)
+            return .json(PartyDocument.json(entry))
+        }
+        office("POST", "/api/v1/office/authorisations") { request, _, actor in
+            let body = try RegisterAPI.jsonBody(request)
+            guard let holderText = try Self.text(body, "holder"), let authorisedText = try Self.text(body, "authorised")
+            else { throw FormProblems([FieldProblem("holder", "holder and authorised party codes are required")]) }
+            let allow = body["allow"].map { $0 != .bool(false) } ?? true
+            try await api.register.authorise(
+                try PartyCode(parsing: authorisedText), under: try PartyCode(parsing: holderText), allow: allow,
+                actor: actor)
+            return HTTPResponse(status: .noContent)
+        }
+        office("POST", "/api/v1/office/foreign-registers") { request, _, actor in
+            let values = try Self.query(request, ["source"])
+            guard let source = values["source"], !source.isEmpty, source.count <= 200 else {
+                throw FormProblems([
+                    FieldProblem("source", "name the register imported (?source=…), at most 200 characters")
+                ])
+            }
+            let parties = try ForeignRegisterFile.parse(request.body)
+            let summary = try await api.register.importForeign(parties, source: source, actor: actor)
+            var writer = JSONWriter(capacity: 128)
+            writer.beginObject()
+            writer.member("created", summary.created)
+            writer.member("updated", summary.updated)
+            writer.member("unchanged", summary.unchanged)
+            writer.endObject()
+            return .json(writer.bytes)
+        }
+        office("GET", "/api/v1/office/audit") { request, _, _ in
+            let values = try Self.query(request, ["subject", "limit"])
+            let limit =
+                try values["limit"].map { text in
+                    guard let limit = Int(text), (1...1000).contains(limit) else {
+                        throw FormProblems([FieldProblem("limit", "a whole number from 1 to 1000")])
+                    }
+                    return limit
+                } ?? 100
+            let events = try await api.register.auditLog(subject: values["subject"], limit: limit)
+            var writer = JSONWriter(capacity: 256 + events.count * 200)
+            writer.beginObject()
+            writer.key("events")
+            writer.beginArray()
+            for event in events {
+                writer.beginObject()
+                writer.member("id", Int(event.id))
+                writer.member("at", event.at.description)
+                writer.member("actor", event.actor)
+                writer.member("action", event.action)
+                writer.member("subject", event.subject)
+                writer.member("reason", event.reason)
+                writer.member("detail", event.detail)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+            return .json(writer.bytes)
+        }
+        office("GET", "/api/v1/office/tokens") { _, _, _ in
+            .json(TokenDocument.list(try await api.register.tokens()))
+        }
+        office("POST", "/api/v1/office/tokens") { request, _, actor in
+            let body = try RegisterAPI.jsonBody(request)
+            guard let roleText = try Self.text(body, "role"), let role = TokenRole(rawValue: roleText) else {
+                throw FormProblems([FieldProblem("role", "office, operator or reader")])
+            }
+            var parties: [PartyCode] = []
+            if case .array(let items)? = body["parties"] {
+                for (index, item) in items.enumerated() {
+                    guard case .string(let text) = item, let code = try? PartyCode(parsing: text) else {
+                        throw FormProblems([FieldProblem("parties[\(index)]", "a party code such as CL*ABC")])
+                    }
+                    parties.append(code)
+                }
+            }
+            let secret = AccessToken.generate(prefix: "cr_\(role.rawValue)_")
+            let token = try await api.register.createToken(
+                hash: AccessToken.hash(secret), role: role, parties: parties,
+                label: try Self.text(body, "label") ?? role.rawValue,
+                actor: actor)
+            return .json(TokenDocument.created(token, secret: secret), status: .created)
+        }
+        office("DELETE", "/api/v1/office/tokens/{id}") { _, parameters, actor in
+            guard let id = Int64(parameters["id"]!) else { throw RegisterNotFound("no token \(parameters["id"]!)") }
+            try await api.register.revokeToken(id, actor: actor)
+            return HTTPResponse(status: .noContent)
+        }
+    }
+
+    /// The actor name of a valid office token (`token:ID (label)`), else `401`/`403`.
+    func authenticateOffice(_ request: HTTPRequest) async throws -> String {
+        guard let secret = AccessToken.presented(in: request) else { throw AuthFailure.missing("an office token") }
+        guard let token = try await register.token(hash: AccessToken.hash(secret)),
+            AccessToken.matches(secret, storedHash: token.hash)
+        else { throw AuthFailure.forbidden("the token is not valid") }
+        guard token.role == .office else { throw AuthFailure.forbidden("this route needs an office token") }
+        return "token:\(token.id) (\(token.label))"
+    }
+
+    private static func query(_ request: HTTPRequest, _ allowed: Set<String>) throws -> [String: String] {
+        do { return try QueryParameters.parse(request.query, allowed: allowed) } catch {
+            throw FormProblems([FieldProblem("query", error.message)])
+        }
+    }
+
+    private static func optionalBody(_ request: HTTPRequest) throws -> JSONValue {
+        request.body.isEmpty ? .object(JSONObject()) : try RegisterAPI.jsonBody(request)
+    }
+
+    private static func text(_ body: JSONValue, _ name: String) throws -> String? {
+        guard let value = body[name], !value.isNull else { return nil }
+        guard case .string(let text) = value, text.count <= 2000 else {
+            throw FormProblems([FieldProblem(name, "must be a string of at most 2000 characters")])
+        }
+        return text.isEmpty ? nil : text
+    }
+}
