@@ -1,6 +1,8 @@
 import AccessPoint
 import CLI
 import Foundation
+import RegistryCore
+import Storage
 
 /// The `chargereg` command line: dispatches to a command, prints usage errors with exit code 64
 /// and failures with exit code 1.
@@ -9,7 +11,7 @@ enum Program {
     static var commands: [any RegistryCommand.Type] {
         [
             MigrateCommand.self, IngestCommand.self, ExportCommand.self, StatsCommand.self, ServeCommand.self,
-            GenerateCommand.self, SchemaCommand.self,
+            GenerateCommand.self, SchemaCommand.self, TokenCommand.self, OfficeCommand.self,
         ]
     }
 
@@ -79,6 +81,28 @@ extension RegistryCommand {
     static func database(_ arguments: ParsedArguments) -> String {
         arguments.value("--database") ?? ProcessInfo.processInfo.environment["CHARGEREG_DATABASE"]
             ?? RegistryDatabase.defaultPath
+    }
+}
+
+extension RegistryCommand {
+    /// Who the audit log names for a command run: the operating-system user.
+    static var actor: String { "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")" }
+
+    /// Runs `body` on the database's party register, closing the store after; the register's
+    /// refusals become the command's error message.
+    static func withRegister(_ arguments: ParsedArguments, _ body: (PartyRegister) async throws -> Void) async throws {
+        let store = try await RegistryDatabase.open(database(arguments))
+        do {
+            try await body(store.register)
+            await store.close()
+        } catch {
+            await store.close()
+            switch error {
+            case let error as RegisterConflict: throw CommandFailure(description: error.message)
+            case let error as RegisterNotFound: throw CommandFailure(description: error.message)
+            default: throw error
+            }
+        }
     }
 }
 

@@ -47,12 +47,12 @@ import Testing
         let result = try Self.run(["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ChargeRegistry: the national charge-point registry and access point.\n"))
-        for command in ["migrate", "ingest", "export", "stats", "serve", "generate"] {
+        for command in ["migrate", "ingest", "export", "stats", "serve", "generate", "token", "office"] {
             #expect(result.stdout.contains("\n  \(command) "))
         }
     }
 
-    @Test(arguments: ["migrate", "ingest", "export", "stats", "serve", "generate"])
+    @Test(arguments: ["migrate", "ingest", "export", "stats", "serve", "generate", "token", "office"])
     func everyCommandHasHelp(command: String) throws {
         let result = try Self.run([command, "--help"])
         #expect(result.status == 0)

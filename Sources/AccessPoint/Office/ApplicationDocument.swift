@@ -4,8 +4,9 @@ import Storage
 
 /// Applications as JSON: what the applicant sees with its secret (status, messages, the code,
 /// the operator token once), and the office's full view with the organisation's private fields.
-enum ApplicationDocument {
-    static func json(_ application: ApplicationRecord, forOffice: Bool, operatorToken: String? = nil) -> [UInt8] {
+public enum ApplicationDocument {
+    public static func json(_ application: ApplicationRecord, forOffice: Bool, operatorToken: String? = nil) -> [UInt8]
+    {
         var writer = JSONWriter(capacity: 2048)
         item(application, forOffice: forOffice, operatorToken: operatorToken, into: &writer)
         return writer.bytes

@@ -6,8 +6,8 @@ import Storage
 /// (`code`, `roles`, `legal_name` or `holder_name`, `status`; other columns ignored), or JSON (an
 /// array, or `{"parties": [...]}`, of objects with those members). Our own open-data files are
 /// in this shape, so registers round-trip between offices.
-enum ForeignRegisterFile {
-    static func parse(_ bytes: [UInt8]) throws(ForeignRegisterError) -> [ForeignParty] {
+public enum ForeignRegisterFile {
+    public static func parse(_ bytes: [UInt8]) throws(ForeignRegisterError) -> [ForeignParty] {
         let start = bytes.drop(while: { [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }).first
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .malformed("the file is not UTF-8") }
         if start == UInt8(ascii: "[") || start == UInt8(ascii: "{") { return try parseJSON(bytes) }
