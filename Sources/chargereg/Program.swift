@@ -86,7 +86,13 @@ extension RegistryCommand {
 
 extension RegistryCommand {
     /// Who the audit log names for a command run: the operating-system user.
-    static var actor: String { "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")" }
+    static var actor: String {
+        let environment = ProcessInfo.processInfo.environment
+        let name =
+            environment["USER"] ?? environment["LOGNAME"]
+            ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) }
+        return "cli:\(name ?? "uid \(getuid())")"
+    }
 
     /// Runs `body` on the database's party register, closing the store after; the register's
     /// refusals become the command's error message.
