@@ -5,23 +5,7 @@ extension Organisation {
     /// The organisation as an application stores it (JSON text; the names of the form).
     var storedJSON: String {
         var writer = JSONWriter(capacity: 512)
-        writer.beginObject()
-        writer.member("legal_name", legalName)
-        writer.member("trade_name", tradeName)
-        writer.member("company_id", companyID)
-        writer.member("legal_form", legalForm)
-        writer.member("address", address)
-        writer.member("country", country)
-        writer.member("representative", representative)
-        writer.key("contact")
-        writer.beginObject()
-        writer.member("name", contactName)
-        writer.member("email", contactEmail)
-        writer.member("phone", contactPhone)
-        writer.endObject()
-        writer.member("helpdesk_phone", helpdeskPhone)
-        writer.member("website", website)
-        writer.endObject()
+        write(into: &writer)
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
