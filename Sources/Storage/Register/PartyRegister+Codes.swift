@@ -47,8 +47,14 @@ extension PartyRegister {
         }
         let roles = PartyRole.text(application.roles)
         if let held = try session.row(
-            "SELECT id, roles, status FROM party_codes WHERE code = $1 AND status <> 'RELEASED'", [.text(code.compact)])
+            "SELECT id, roles, status, organisation_id FROM party_codes WHERE code = $1 AND status <> 'RELEASED'",
+            [.text(code.compact)])
         {
+            // Checked again here: under READ COMMITTED another approval may have committed the
+            // code since `unavailability` looked.
+            guard held.int(3) == organisationID else {
+                throw RegisterConflict("\(code) was just issued to another applicant")
+            }
             guard held.string(2) == CodeStatus.active.rawValue else {
                 throw RegisterConflict("\(code) is \(held.string(2)); reinstate it before adding roles")
             }
