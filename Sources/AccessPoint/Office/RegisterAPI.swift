@@ -126,7 +126,9 @@ struct RegisterAPI: Sendable {
     func applicantView(_ request: HTTPRequest, _ idText: String) async -> HTTPResponse {
         do {
             let id = try await authenticateApplicant(request, idText)
-            guard var application = try await register.application(id) else { return RegisterAPI.wrongSecret }
+            guard var application = try await register.application(id) else {
+                throw AuthFailure.forbidden(Self.wrongSecret)
+            }
             var token: String?
             if application.status == .approved, application.tokenIssuedAt == nil {
                 let secret = AccessToken.generate(prefix: "cr_op_")
@@ -162,11 +164,11 @@ struct RegisterAPI: Sendable {
         }
         guard let id = Int64(idText), let hash = try await register.applicationSecretHash(id),
             AccessToken.matches(secret, storedHash: hash)
-        else { throw AuthFailure.forbidden("the secret does not open this application") }
+        else { throw AuthFailure.forbidden(Self.wrongSecret) }
         return id
     }
 
-    static let wrongSecret = APIError.response(.forbidden, "forbidden", "the secret does not open this application")
+    static let wrongSecret = "the secret does not open this application"
 
     /// A JSON request body, or a `400` naming what is wrong with it.
     static func jsonBody(_ request: HTTPRequest) throws -> JSONValue {

@@ -12,6 +12,9 @@ extension PartyRegister {
                 throw RegisterConflict("this office does not issue codes for \(form.country)")
             }
             if let code = form.proposedCode {
+                if let problem = CodeRules.problem(proposing: code.description, countries: settings.countries) {
+                    throw RegisterConflict(problem)
+                }
                 let holder = try session.row(
                     "SELECT id FROM organisations WHERE country = $1 AND company_id = $2",
                     [.text(form.organisation.country), .text(form.organisation.companyID)])?.int(0)

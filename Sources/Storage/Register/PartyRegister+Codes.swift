@@ -1,15 +1,14 @@
 import RegistryCore
 
 extension PartyRegister {
-    /// Why `code` cannot go to the organisation `organisationID` (nil: to anyone), or nil when it
-    /// can: taken in any role by another holder, or quarantined after revocation.
+    /// Why the register keeps `code` from the organisation `organisationID` (nil: from anyone), or
+    /// nil when it does not: taken in any role by another holder, or quarantined after revocation.
+    /// The code's own rules (`CodeRules`) are checked beside it.
     static func unavailability(
         of code: PartyCode, for organisationID: Int64?, _ session: any SQLSession, now: Timestamp
     )
         throws -> String?
     {
-        if CodeRules.reserved.contains(code.partyID) { return "\(code) is reserved" }
-        if CodeRules.offensive.contains(code.partyID) { return "\(code) is not allowed" }
         guard
             let row = try session.row(
                 "SELECT status, quarantine_until, organisation_id FROM party_codes WHERE code = $1 AND status <> 'RELEASED'",

@@ -26,7 +26,7 @@ extension PartyRegister {
                     "SELECT roles, holder_name, status, source FROM foreign_parties WHERE code = $1",
                     [.text(party.code.compact)])
                 {
-                    if row.columns == Array(values[1...4].map { if case .text(let t) = $0 { t } else { nil } }) {
+                    if row.columns == [PartyRole.text(party.roles), party.holderName, party.status, source] {
                         unchanged += 1
                         continue
                     }

@@ -139,9 +139,10 @@ enum OfficeCommand: RegistryCommand {
                 guard let party = arguments.value("--party") else {
                     throw UsageError(command: spec.name, message: "authorise needs --party")
                 }
-                try await register.authorise(
-                    try code(party), under: try code(try need("the holder's code")), actor: actor)
-                Output.out("\(try code(party)) may publish EVSE IDs under \(try code(target!))\n")
+                let authorised = try code(party)
+                let holder = try code(try need("the holder's code"))
+                try await register.authorise(authorised, under: holder, actor: actor)
+                Output.out("\(authorised) may publish EVSE IDs under \(holder)\n")
             case "import":
                 guard let source = arguments.value("--source") else {
                     throw UsageError(command: spec.name, message: "import needs --source")
