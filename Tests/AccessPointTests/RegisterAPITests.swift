@@ -149,6 +149,32 @@ import Testing
     }
 
     @Test(arguments: TestBackend.available)
+    func malformedOfficeRequestsNameTheField(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let (client, office) = try await Self.client(store)
+            for (target, body, field) in [
+                ("/api/v1/office/authorisations", #"{"holder":"CL*VLT","authorised":"CL*ABC","allow":"no"}"#, "allow"),
+                ("/api/v1/office/authorisations", #"{"holder":"CL*VLT","authorised":"nope"}"#, "authorised"),
+                ("/api/v1/office/authorisations", #"{"authorised":"CL*ABC"}"#, "holder"),
+                (
+                    "/api/v1/office/codes/CL*VLT/transfer", #"{"reason":"merger","organisation_id":"2"}"#,
+                    "organisation_id"
+                ),
+                ("/api/v1/office/tokens", #"{"role":"operator","parties":"CL*VLT"}"#, "parties"),
+                ("/api/v1/office/tokens", #"{"role":"operator","parties":["CL*VLT", 7]}"#, "parties[1]"),
+                ("/api/v1/office/tokens", #"{"role":"king"}"#, "role"),
+            ] {
+                let answer = await client.call("POST", target, token: office, body: body)
+                #expect(
+                    answer.status == 400 && answer.text.contains(#""path":"\#(field)""#),
+                    "\(target) \(body): \(answer.text)")
+            }
+            #expect(try await store.register.tokens().count == 1)
+            #expect(try await store.register.auditLog().map(\.action) == ["token-create", "configure"])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
     func publicResponsesCarryNoPrivateField(_ backend: TestBackend) async throws {
         try await backend.withStore { store, _ in
             let (client, office) = try await Self.client(store)

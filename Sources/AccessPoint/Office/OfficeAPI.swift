@@ -72,8 +72,13 @@ struct OfficeAPI: Sendable {
             }
             let body = try Self.optionalBody(request)
             var target: Int64?
-            if case .number(let number)? = body["organisation_id"] {
-                target = number.intValue.map(Int64.init)
+            if let value = body["organisation_id"], !value.isNull {
+                guard case .number(let number) = value, let id = number.intValue else {
+                    throw FormProblems([
+                        FieldProblem("organisation_id", "must be a whole number (the organisation's id)")
+                    ])
+                }
+                target = Int64(id)
             }
             let entry = try await api.register.change(
                 code, action, reason: try Self.text(body, "reason") ?? "", toOrganisation: target, actor: actor)
@@ -81,12 +86,27 @@ struct OfficeAPI: Sendable {
         }
         office("POST", "/api/v1/office/authorisations") { request, _, actor in
             let body = try RegisterAPI.jsonBody(request)
-            guard let holderText = try Self.text(body, "holder"), let authorisedText = try Self.text(body, "authorised")
-            else { throw FormProblems([FieldProblem("holder", "holder and authorised party codes are required")]) }
-            let allow = body["allow"].map { $0 != .bool(false) } ?? true
-            try await api.register.authorise(
-                try PartyCode(parsing: authorisedText), under: try PartyCode(parsing: holderText), allow: allow,
-                actor: actor)
+            var problems: [FieldProblem] = []
+            var codes: [String: PartyCode] = [:]
+            for name in ["holder", "authorised"] {
+                guard let text = try Self.text(body, name) else {
+                    problems.append(FieldProblem(name, "is required: a party code such as CL*ABC"))
+                    continue
+                }
+                do { codes[name] = try PartyCode(parsing: text) } catch {
+                    problems.append(FieldProblem(name, "\(error)"))
+                }
+            }
+            var allow = true
+            switch body["allow"] {
+            case nil, .null?: break
+            case .bool(let value)?: allow = value
+            default: problems.append(FieldProblem("allow", "must be true or false"))
+            }
+            guard problems.isEmpty, let holder = codes["holder"], let authorised = codes["authorised"] else {
+                throw FormProblems(problems)
+            }
+            try await api.register.authorise(authorised, under: holder, allow: allow, actor: actor)
             return HTTPResponse(status: .noContent)
         }
         office("POST", "/api/v1/office/foreign-registers") { request, _, actor in
@@ -144,13 +164,16 @@ struct OfficeAPI: Sendable {
                 throw FormProblems([FieldProblem("role", "office, operator or reader")])
             }
             var parties: [PartyCode] = []
-            if case .array(let items)? = body["parties"] {
+            switch body["parties"] {
+            case nil, .null?: break
+            case .array(let items)?:
                 for (index, item) in items.enumerated() {
                     guard case .string(let text) = item, let code = try? PartyCode(parsing: text) else {
                         throw FormProblems([FieldProblem("parties[\(index)]", "a party code such as CL*ABC")])
                     }
                     parties.append(code)
                 }
+            default: throw FormProblems([FieldProblem("parties", "must be an array of party codes")])
             }
             let secret = AccessToken.generate(prefix: "cr_\(role.rawValue)_")
             let token = try await api.register.createToken(
