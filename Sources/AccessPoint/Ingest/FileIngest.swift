@@ -51,13 +51,15 @@ public struct FileIngest: Sendable {
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         let session: any IngestSession
+        let register: RegisterSnapshot
         do {
+            register = try await store.register.snapshot()
             session = try await store.beginIngest(
                 IngestRunStart(kind: .file, source: path, party: party, ocpiVersion: declaredVersion?.rawValue))
         } catch {
             throw .store(path: path, error as? StoreError ?? .query("\(error)"))
         }
-        var state = State(declaredVersion: declaredVersion, party: party)
+        var state = State(declaredVersion: declaredVersion, party: party, register: register)
         var stream = JSONRecordStream(parser: JSONParser(fileDescriptor: fd))
         // The store applies one batch on its own executor while the next one is decoded.
         var applying: Task<[IngestOutcome], any Error>?
@@ -118,6 +120,7 @@ public struct FileIngest: Sendable {
     private struct State {
         let declaredVersion: OCPIVersion?
         let party: PartyCode?
+        let register: RegisterSnapshot
         var version: OCPIVersion?
         var decoder: LocationDecoder?
         var summary = IngestRunSummary()
@@ -127,9 +130,10 @@ public struct FileIngest: Sendable {
         var feedOperators: Set<PartyCode> = []
         var deferred: [(record: JSONValue, position: Int, offset: Int)] = []
 
-        init(declaredVersion: OCPIVersion?, party: PartyCode?) {
+        init(declaredVersion: OCPIVersion?, party: PartyCode?, register: RegisterSnapshot) {
             self.declaredVersion = declaredVersion
             self.party = party
+            self.register = register
         }
 
         mutating func take(_ record: JSONValue, offset: Int, maximumDeferred: Int) {
@@ -160,6 +164,8 @@ public struct FileIngest: Sendable {
         }
 
         private mutating func accept(_ decoded: DecodedLocation) {
+            var decoded = decoded
+            decoded.findings += register.findings(of: decoded.location)
             for finding in decoded.findings { summary.findingsByCode[finding.code, default: 0] += 1 }
             feedOperators.formUnion(LocationDecoder.operatorCodes(of: decoded.location))
             batch.append(CanonicalDocument.incoming(decoded))

@@ -74,4 +74,17 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Comparable, Exp
     public static let evseIDPoolMarker: FindingCode = "id.evse_id_pool_marker"
     /// An eMI3 `evse_id` with inconsistent separators.
     public static let evseIDNonCanonical: FindingCode = "id.evse_id_noncanonical"
+
+    // MARK: The register (issue #5: every stored EVSE ID is checked against the ID office)
+
+    /// The EVSE ID's operator code is of a country this office serves but was never issued.
+    public static let evseOperatorUnknown: FindingCode = "register.evse_operator_unknown"
+    /// The operator code is foreign and in no imported foreign register.
+    public static let evseOperatorForeignUnregistered: FindingCode = "register.evse_operator_foreign_unregistered"
+    /// The operator code's holder is suspended (here or in its foreign register).
+    public static let evseOperatorSuspended: FindingCode = "register.evse_operator_suspended"
+    /// The operator code is revoked (here or in its foreign register).
+    public static let evseOperatorRevoked: FindingCode = "register.evse_operator_revoked"
+    /// The operator code is held by another party than the location's, without an authorisation.
+    public static let evseOperatorUnauthorised: FindingCode = "register.evse_operator_unauthorised"
 }

@@ -34,6 +34,12 @@ struct ChildRows {
                 connectors.endRow()
             }
         }
+        countFindings(incoming, locationID: locationID)
+    }
+
+    /// Only the finding counts: for a location whose content is unchanged but whose findings
+    /// may not be (the register may say otherwise now).
+    mutating func countFindings(_ incoming: IncomingLocation, locationID: Int64) {
         var counts: [String: Int] = [:]
         for finding in incoming.findings { counts[finding.code.rawValue, default: 0] += 1 }
         for (code, count) in counts.sorted(by: { $0.key < $1.key }) {

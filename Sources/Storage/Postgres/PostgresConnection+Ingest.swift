@@ -78,6 +78,7 @@ extension PostgresConnection {
         var staged = PostgresCopyRows()
         var children = ChildRows()
         var changedIDs: [Int64] = []
+        var recountedIDs: [Int64] = []
         var nextNew = newIDs.makeIterator()
         var nextEVSE = evseIDs.makeIterator()
         for incoming in batch {
@@ -90,7 +91,11 @@ extension PostgresConnection {
                     incoming, id: row.id, outcome: unchanged ? "unchanged" : change.rawValue,
                     version: unchanged ? row.version : row.version + 1, into: &staged)
                 outcomes.append(unchanged ? .unchanged : .changed)
-                if unchanged { continue }
+                recountedIDs.append(row.id)
+                if unchanged {
+                    children.countFindings(incoming, locationID: rowID)
+                    continue
+                }
                 changedIDs.append(row.id)
             } else {
                 rowID = nextNew.next()!
@@ -146,7 +151,12 @@ extension PostgresConnection {
             let ids: [PostgresValue] = [.integerArray(changedIDs)]
             try client.query("DELETE FROM connectors WHERE location_id = ANY ($1::bigint[])", ids)
             try client.query("DELETE FROM evses WHERE location_id = ANY ($1::bigint[])", ids)
-            try client.query("DELETE FROM location_finding_counts WHERE location_id = ANY ($1::bigint[])", ids)
+        }
+        if !recountedIDs.isEmpty {
+            // Findings are recounted for unchanged locations too: the register may say otherwise now.
+            try client.query(
+                "DELETE FROM location_finding_counts WHERE location_id = ANY ($1::bigint[])",
+                [.integerArray(recountedIDs)])
         }
         if !created.isEmpty {
             try client.copy(

@@ -81,6 +81,7 @@ extension PartyRegister {
         try session.execute(
             "UPDATE applications SET organisation_id = $2, issued_code = $3 WHERE id = $1",
             [.integer(application.id), .integer(organisationID), .text(code.description)])
+        try relink(session, codes: [code.compact])
         return code.description
     }
 
@@ -211,6 +212,7 @@ extension PartyRegister {
             try Self.audit(
                 session, at: now, actor: actor, action: action.rawValue, subject: "code:\(code)", reason: reason,
                 detail: action == .transfer ? "to organisation \(holder)" : nil)
+            try Self.relink(session, codes: [code.compact])
             return try Self.entries(session, where: "c.id = $1", [.integer(id)], history: true).first!
         }
     }
@@ -252,29 +254,7 @@ extension PartyRegister {
             try Self.audit(
                 session, at: now, actor: actor, action: allow ? "authorise" : "deauthorise", subject: "code:\(holder)",
                 reason: nil, detail: "\(authorised) may \(allow ? "" : "no longer ")publish EVSE IDs under \(holder)")
-        }
-    }
-
-    /// What every stored location is checked against.
-    public func snapshot() async throws -> RegisterSnapshot {
-        try await database.transaction { session in
-            var own: [String: (status: CodeStatus, organisationID: Int64)] = [:]
-            for row in try session.rows(
-                "SELECT code, status, organisation_id FROM party_codes WHERE status <> 'RELEASED'", [])
-            {
-                own[row.string(0)] = (CodeStatus(rawValue: row.string(1)) ?? .active, row.int(2) ?? 0)
-            }
-            var foreign: [String: String] = [:]
-            for row in try session.rows("SELECT code, status FROM foreign_parties", []) {
-                foreign[row.string(0)] = row.string(1)
-            }
-            var authorisations: [String: Set<String>] = [:]
-            for row in try session.rows("SELECT holder_code, authorised_code FROM code_authorisations", []) {
-                authorisations[row.string(0), default: []].insert(row.string(1))
-            }
-            return RegisterSnapshot(
-                own: own, foreign: foreign, authorisations: authorisations,
-                countries: try Self.settings(session).countries)
+            try Self.relink(session, codes: [holder.compact])
         }
     }
 }

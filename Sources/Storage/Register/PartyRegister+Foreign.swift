@@ -17,6 +17,7 @@ extension PartyRegister {
             var created = 0
             var updated = 0
             var unchanged = 0
+            var touched: Set<String> = []
             for party in parties {
                 let values: [SQLValue] = [
                     .text(party.code.compact), .text(PartyRole.text(party.roles)), .text(party.holderName),
@@ -36,6 +37,7 @@ extension PartyRegister {
                         WHERE code = $1
                         """, values)
                     updated += 1
+                    touched.insert(party.code.compact)
                 } else {
                     try session.execute(
                         """
@@ -43,11 +45,13 @@ extension PartyRegister {
                         VALUES ($1, $2, $3, $4, $5, $6)
                         """, values)
                     created += 1
+                    touched.insert(party.code.compact)
                 }
             }
             try Self.audit(
                 session, at: now, actor: actor, action: "import-foreign", subject: "source:\(source)", reason: nil,
                 detail: "\(parties.count) entries: \(created) new, \(updated) updated, \(unchanged) unchanged")
+            try Self.relink(session, codes: touched)
             return ForeignImportSummary(created: created, updated: updated, unchanged: unchanged)
         }
     }

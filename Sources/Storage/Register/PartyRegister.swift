@@ -40,6 +40,7 @@ public struct PartyRegister: Sendable {
                 detail:
                     "countries=\(settings.countries.sorted().joined(separator: ",")) quarantine_days=\(settings.quarantineDays)"
             )
+            try Self.relink(session, codes: nil)
         }
     }
 

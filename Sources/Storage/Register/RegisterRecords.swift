@@ -146,16 +146,3 @@ public struct AuditEvent: Sendable, Equatable {
     public let reason: String?
     public let detail: String?
 }
-
-/// What the register says about the operator codes inside EVSE IDs, read once per ingest so that
-/// every stored location is checked against it (issue #5, link to the repository).
-public struct RegisterSnapshot: Sendable {
-    /// Live own codes (compact `CLABC`) → status and holder.
-    public let own: [String: (status: CodeStatus, organisationID: Int64)]
-    /// Foreign codes (compact) → their register's status.
-    public let foreign: [String: String]
-    /// Holder code (compact) → codes it authorised to publish EVSE IDs under it.
-    public let authorisations: [String: Set<String>]
-    /// The countries the office issues codes for.
-    public let countries: Set<String>
-}

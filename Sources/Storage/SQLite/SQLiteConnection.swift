@@ -142,6 +142,9 @@ actor SQLiteConnection {
                 .integer(now.microseconds), operatorTime, document, findings,
                 .integer(Int64(incoming.findings.count)), .integer(runID), .integer(rowID)
             ).run()
+            // The register may say otherwise now than when the content was stored.
+            try db.prepared("DELETE FROM location_finding_counts WHERE location_id = ?").bind(.integer(rowID)).run()
+            try countFindings(incoming.findings, rowID: rowID, db: db)
             return .unchanged
         }
         let previous = find.bytes(4)
@@ -221,6 +224,10 @@ actor SQLiteConnection {
                 ).run()
             }
         }
+        try countFindings(findings, rowID: rowID, db: db)
+    }
+
+    private func countFindings(_ findings: [Finding], rowID: Int64, db: SQLiteDatabase) throws(StoreError) {
         var counts: [String: Int64] = [:]
         for finding in findings { counts[finding.code.rawValue, default: 0] += 1 }
         for (code, count) in counts {
