@@ -24,6 +24,22 @@ public struct JSONSkimmer: Sendable {
     public func members(_ keys: Set<String>, in object: Range<Int>) throws -> [String: Range<Int>] {
         var found: [String: Range<Int>] = [:]
         let wanted = keys.map { ($0, Array($0.utf8)) }
+        try forEachMember(in: object) { key, value in
+            let raw = bytes[(key.lowerBound + 1)..<(key.upperBound - 1)]
+            if raw.contains(UInt8(ascii: "\\")) {
+                if let name = try string(at: key), keys.contains(name) { found[name] = value }
+            } else if let (name, _) = wanted.first(where: { $0.1.elementsEqual(raw) }) {
+                found[name] = value
+            }
+        }
+        return found
+    }
+
+    /// Walks the members of the object at `object` in order: each key's range (with its quotes)
+    /// and its value's range.
+    public func forEachMember(in object: Range<Int>, _ body: (_ key: Range<Int>, _ value: Range<Int>) throws -> Void)
+        throws
+    {
         try forEachEntry(in: object, opener: UInt8(ascii: "{"), closer: UInt8(ascii: "}")) { position in
             let keyEnd = try skipString(from: position)
             var valueStart = skipWhitespace(from: keyEnd)
@@ -32,17 +48,9 @@ public struct JSONSkimmer: Sendable {
             }
             valueStart = skipWhitespace(from: valueStart + 1)
             let valueEnd = try skipValue(from: valueStart)
-            let raw = bytes[(position + 1)..<(keyEnd - 1)]
-            if raw.contains(UInt8(ascii: "\\")) {
-                if let key = try string(at: position..<keyEnd), keys.contains(key) {
-                    found[key] = valueStart..<valueEnd
-                }
-            } else if let (key, _) = wanted.first(where: { $0.1.elementsEqual(raw) }) {
-                found[key] = valueStart..<valueEnd
-            }
+            try body(position..<keyEnd, valueStart..<valueEnd)
             return valueEnd
         }
-        return found
     }
 
     /// The ranges of the elements of the array at `array`.
@@ -116,6 +124,7 @@ public struct JSONSkimmer: Sendable {
             while position < bytes.count {
                 switch bytes[position] {
                 case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D:
+                    guard position > start else { throw error("expected a value", at: start) }
                     return position
                 case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: ":"):
                     throw error("unexpected '\(Character(Unicode.Scalar(bytes[position])))'", at: position)
