@@ -18,6 +18,24 @@ public struct FileIngest: Sendable {
     public var batchSize = 500
     /// At most this many party-less records wait for the end of the feed; later ones are refused.
     public var maximumDeferred = 100_000
+    /// A full delivery: the file is the party's whole current set (OCPI 3.1: "the new truth"),
+    /// so its current locations missing from the file are marked removed.
+    public var fullDelivery: FullDelivery?
+
+    /// What a full delivery may remove.
+    public struct FullDelivery: Sendable {
+        public var party: PartyCode
+        /// Removing more than this share of the party's locations at once is withheld unless
+        /// `confirmed`: a truncated file must not empty the register.
+        public var maximumRemovedShare: Double
+        public var confirmed: Bool
+
+        public init(party: PartyCode, maximumRemovedShare: Double = 0.2, confirmed: Bool = false) {
+            self.party = party
+            self.maximumRemovedShare = maximumRemovedShare
+            self.confirmed = confirmed
+        }
+    }
 
     public init(store: any Store) { self.store = store }
 
@@ -29,6 +47,8 @@ public struct FileIngest: Sendable {
         public var run: IngestRun
         public var refusals: [IngestRefusal]
         public var bytes: Int
+        /// Locations a full delivery would have removed but withheld (above the share, unconfirmed).
+        public var removalsWithheld: (absent: Int, of: Int)?
     }
 
     /// Ingests one file. If the database connection drops before the file's transaction
@@ -59,7 +79,8 @@ public struct FileIngest: Sendable {
         } catch {
             throw .store(path: path, error as? StoreError ?? .query("\(error)"))
         }
-        var state = State(declaredVersion: declaredVersion, party: party, register: register)
+        var state = State(
+            declaredVersion: declaredVersion, party: party, register: register, fullParty: fullDelivery?.party)
         var stream = JSONRecordStream(parser: JSONParser(fileDescriptor: fd))
         // The store applies one batch on its own executor while the next one is decoded.
         var applying: Task<[IngestOutcome], any Error>?
@@ -74,10 +95,22 @@ public struct FileIngest: Sendable {
             state.resolveDeferred()
             try await flush(&state, session, &applying)
             try await settle(&state, &applying)
+            var withheld: (absent: Int, of: Int)?
+            if let fullDelivery {
+                let current = try await session.currentKeys(of: fullDelivery.party)
+                let absent = current.subtracting(state.delivered)
+                if fullDelivery.confirmed
+                    || Double(absent.count) <= fullDelivery.maximumRemovedShare * Double(current.count)
+                {
+                    state.summary.removed = try await session.remove(absent.sorted { $0.description < $1.description })
+                } else {
+                    withheld = (absent.count, current.count)
+                }
+            }
             let run = try await session.finish(state.summary)
             return Report(
                 path: path, version: state.version ?? declaredVersion ?? .v2_2_1, shape: stream.shape, run: run,
-                refusals: state.refusals, bytes: lseekEnd(fd))
+                refusals: state.refusals, bytes: lseekEnd(fd), removalsWithheld: withheld)
         } catch {
             _ = await applying?.result
             let failure: IngestError =
@@ -121,6 +154,9 @@ public struct FileIngest: Sendable {
         let declaredVersion: OCPIVersion?
         let party: PartyCode?
         let register: RegisterSnapshot
+        let fullParty: PartyCode?
+        /// The full delivery's party's locations in this file.
+        var delivered: Set<LocationKey> = []
         var version: OCPIVersion?
         var decoder: LocationDecoder?
         var summary = IngestRunSummary()
@@ -130,10 +166,11 @@ public struct FileIngest: Sendable {
         var feedOperators: Set<PartyCode> = []
         var deferred: [(record: JSONValue, position: Int, offset: Int)] = []
 
-        init(declaredVersion: OCPIVersion?, party: PartyCode?, register: RegisterSnapshot) {
+        init(declaredVersion: OCPIVersion?, party: PartyCode?, register: RegisterSnapshot, fullParty: PartyCode?) {
             self.declaredVersion = declaredVersion
             self.party = party
             self.register = register
+            self.fullParty = fullParty
         }
 
         mutating func take(_ record: JSONValue, offset: Int, maximumDeferred: Int) {
@@ -168,6 +205,10 @@ public struct FileIngest: Sendable {
             decoded.findings += register.findings(of: decoded.location)
             for finding in decoded.findings { summary.findingsByCode[finding.code, default: 0] += 1 }
             feedOperators.formUnion(LocationDecoder.operatorCodes(of: decoded.location))
+            let key = decoded.location.key
+            if let fullParty, key.countryCode == fullParty.countryCode, key.partyID == fullParty.partyID {
+                delivered.insert(key)
+            }
             batch.append(CanonicalDocument.incoming(decoded))
         }
 

@@ -1,7 +1,7 @@
 import RegistryCore
 
 extension PostgresConnection {
-    private static func storedLocation(_ rows: PostgresResult, _ row: Int) -> StoredLocation {
+    static func storedLocation(_ rows: PostgresResult, _ row: Int) -> StoredLocation {
         StoredLocation(
             key: LocationKey(
                 countryCode: rows.text(row, 0)!, partyID: rows.text(row, 1)!, locationID: rows.text(row, 2)!),

@@ -77,6 +77,22 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
         try await read { [totals] in try await $0.listLocations(filter, cursor: cursor, limit: limit, totals: totals) }
     }
 
+    public func senderPage(_ window: SenderWindow, after cursor: SenderCursor?, offset: Int, limit: Int) async throws
+        -> SenderPage
+    {
+        try await read { [totals] in
+            try await $0.senderPage(window, after: cursor, offset: offset, limit: limit, totals: totals)
+        }
+    }
+
+    public func publishedLocations(withID locationID: String) async throws -> [StoredLocation] {
+        try await read { try await $0.publishedLocations(withID: locationID) }
+    }
+
+    public func publishedState() async throws -> PublishedState {
+        try await read { try await $0.publishedState() }
+    }
+
     public func history(of key: LocationKey) async throws -> [LocationVersion] {
         try await read { try await $0.history(of: key) }
     }
@@ -175,6 +191,14 @@ final class PostgresIngestSession: IngestSession {
 
     func refuse(_ refusals: [IngestRefusal]) async throws {
         await connection.refuse(refusals)
+    }
+
+    func currentKeys(of party: PartyCode) async throws -> Set<LocationKey> {
+        try await connection.currentKeys(of: party)
+    }
+
+    func remove(_ keys: [LocationKey]) async throws -> Int {
+        try await connection.remove(keys, runID: runID, now: store.clock.now().microseconds)
     }
 
     /// On failure the connection stays with the session, for `abandon`.

@@ -31,7 +31,7 @@ actor SQLiteConnection {
     }
 
     /// The database, with no statement left holding an old read snapshot from a previous call.
-    private func db() throws(StoreError) -> SQLiteDatabase {
+    func db() throws(StoreError) -> SQLiteDatabase {
         guard let database else { throw StoreError.unavailable("the connection is closed") }
         if !database.inTransaction { database.resetActiveStatements() }
         return database
@@ -366,12 +366,12 @@ actor SQLiteConnection {
 
     // MARK: - Reads
 
-    private static let locationColumns = """
+    static let locationColumns = """
         country_code, party_id, location_id, document, publish, removed, first_seen_at, changed_at, confirmed_at,
         operator_last_updated, version, source_kind, source, findings
         """
 
-    private static func storedLocation(_ row: SQLiteStatement) -> StoredLocation {
+    static func storedLocation(_ row: SQLiteStatement) -> StoredLocation {
         StoredLocation(
             key: LocationKey(countryCode: row.text(0)!, partyID: row.text(1)!, locationID: row.text(2)!),
             document: row.bytes(3), publish: row.int(4) != 0, removed: row.int(5) != 0,

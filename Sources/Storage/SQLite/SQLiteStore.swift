@@ -53,6 +53,20 @@ public final class SQLiteStore: Store, SQLTransactions {
         try await reader.listLocations(filter, cursor: cursor, limit: limit, totals: totals)
     }
 
+    public func senderPage(_ window: SenderWindow, after cursor: SenderCursor?, offset: Int, limit: Int) async throws
+        -> SenderPage
+    {
+        try await reader.senderPage(window, after: cursor, offset: offset, limit: limit, totals: totals)
+    }
+
+    public func publishedLocations(withID locationID: String) async throws -> [StoredLocation] {
+        try await reader.publishedLocations(withID: locationID)
+    }
+
+    public func publishedState() async throws -> PublishedState {
+        try await reader.publishedState()
+    }
+
     public func history(of key: LocationKey) async throws -> [LocationVersion] {
         try await reader.history(of: key)
     }
@@ -113,6 +127,14 @@ final class SQLiteIngestSession: IngestSession {
 
     func refuse(_ refusals: [IngestRefusal]) async throws {
         await connection.refuse(refusals, runID: runID)
+    }
+
+    func currentKeys(of party: PartyCode) async throws -> Set<LocationKey> {
+        try await connection.currentKeys(of: party)
+    }
+
+    func remove(_ keys: [LocationKey]) async throws -> Int {
+        try await connection.remove(keys, runID: runID, at: clock.now())
     }
 
     func finish(_ summary: IngestRunSummary) async throws -> IngestRun {

@@ -109,8 +109,10 @@ struct LocationListSQL {
         (numbered("SELECT count(*) FROM locations l WHERE \(conditions.joined(separator: " AND "))"), values)
     }
 
+    private func numbered(_ sql: String) -> String { Self.numbered(sql, for: dialect) }
+
     /// PostgreSQL numbers its placeholders.
-    private func numbered(_ sql: String) -> String {
+    static func numbered(_ sql: String, for dialect: Dialect) -> String {
         guard dialect == .postgres else { return sql }
         var result = ""
         var number = 0

@@ -21,6 +21,19 @@ public protocol Store: Sendable {
     /// nearest first for `near`; `cursor` is a previous page's `next`.
     func listLocations(_ filter: LocationFilter, cursor: LocationCursor?, limit: Int) async throws -> LocationPage
 
+    /// One page of the OCPI Sender: published locations changed in the window, by (change time,
+    /// row id); after `cursor` when given (a keyset read), else from `offset`.
+    func senderPage(_ window: SenderWindow, after cursor: SenderCursor?, offset: Int, limit: Int) async throws
+        -> SenderPage
+
+    /// The published, not removed locations with this id (any case), whichever their party: what
+    /// an OCPI Sender's object URL names.
+    func publishedLocations(withID locationID: String) async throws -> [StoredLocation]
+
+    /// How many published locations there are (removed ones included) and the latest change
+    /// among them: a dump changes only when this does (its `ETag`).
+    func publishedState() async throws -> PublishedState
+
     /// Every version of a location, oldest first.
     func history(of key: LocationKey) async throws -> [LocationVersion]
 
@@ -57,6 +70,13 @@ public protocol IngestSession: Sendable {
     /// Stores a batch: new locations are created, changed ones get a new version, identical ones
     /// (same content hash) are left alone.
     func apply(_ batch: [IncomingLocation]) async throws -> [IngestOutcome]
+
+    /// The party's current (not removed) locations: what a full delivery replaces.
+    func currentKeys(of party: PartyCode) async throws -> Set<LocationKey>
+
+    /// Marks locations removed, never deleting them: each gets a new version and the change
+    /// time of now, so that Sender deltas carry the removal. Returns how many were current.
+    func remove(_ keys: [LocationKey]) async throws -> Int
 
     /// Records refusals (records without usable identity), for the run's report.
     func refuse(_ refusals: [IngestRefusal]) async throws
