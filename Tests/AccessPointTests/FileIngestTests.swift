@@ -156,10 +156,13 @@ struct FileIngestTests {
             path: input.url.path, party: party, version: input.version)
         let exported = Fixtures.temporaryDirectory().appendingPathComponent("export.json")
         let fd = open(exported.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        _ = try await LocationExport(
-            store: first, version: report.version, timestamps: .operator,
-            query: LocationQuery(publishedOnly: false)
-        ).write(to: fd)
+        var filter = LocationFilter()
+        filter.includesUnpublished = true
+        var dump = LocationDump(
+            store: first, format: .ocpi, filter: filter, licence: "test", generatedAt: Timestamp(seconds: 0))
+        dump.ocpiVersion = report.version
+        dump.timestamps = .operator
+        try await dump.write(to: FileDescriptorSink(fd: fd))
         close(fd)
         let original = try await Self.models(first)
         #expect(original.count == report.run.summary.read)

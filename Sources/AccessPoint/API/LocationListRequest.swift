@@ -23,9 +23,11 @@ struct LocationListRequest {
         "min_power_kw", "status", "changed_since", "limit", "cursor",
     ]
 
-    init(query: Substring) throws(Problem) {
+    /// `forDump`: the filters only (a dump has no pages).
+    init(query: Substring, forDump: Bool = false) throws(Problem) {
         let values: [String: String]
-        do { values = try QueryParameters.parse(query, allowed: Self.parameters) } catch {
+        let allowed = forDump ? Self.parameters.subtracting(["limit", "cursor"]) : Self.parameters
+        do { values = try QueryParameters.parse(query, allowed: allowed) } catch {
             throw Problem(message: error.message)
         }
         func number(_ name: String, _ text: String, _ range: ClosedRange<Double>) throws(Problem) -> Double {

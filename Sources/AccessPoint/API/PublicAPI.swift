@@ -13,17 +13,25 @@ public struct PublicAPI: Sendable {
     public let backend: String
     /// The server's request counters, for `/metrics`.
     public let metrics: HTTPMetrics
+    public let settings: AccessPointSettings
 
-    public init(store: any Store, backend: String, metrics: HTTPMetrics = HTTPMetrics()) {
+    public init(
+        store: any Store, backend: String, metrics: HTTPMetrics = HTTPMetrics(),
+        settings: AccessPointSettings = AccessPointSettings()
+    ) {
         self.store = store
         self.backend = backend
         self.metrics = metrics
+        self.settings = settings
     }
 
-    /// The routes, added to `router`: the read API, and the ID Registration Office's.
+    /// The routes, added to `router`: the read API, the ID Registration Office's, the OCPI
+    /// Sender and the open-data dumps.
     public func routes(into router: inout HTTPRouter) {
         let api = self
         RegisterAPI(store: store).routes(into: &router)
+        OCPISenderAPI(store: store, settings: settings).routes(into: &router)
+        OpenDataDumps(store: store, settings: settings).routes(into: &router)
         Self.publicGet("/api/v1/healthz", into: &router) { _, _ in await api.health() }
         Self.publicGet("/api/v1/stats", into: &router) { _, _ in await api.stats() }
         router.get("/api/v1/metrics") { _, _ in await api.prometheus() }

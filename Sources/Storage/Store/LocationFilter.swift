@@ -5,8 +5,9 @@
 #endif
 import RegistryCore
 
-/// What the read API's location list asks for (issue #4). Every filter is optional; all apply
-/// together. The list holds published, not removed locations only.
+/// What the read API's location list and the dumps ask for (issues #4, #6). Every filter is
+/// optional; all apply together. The list holds published, not removed locations only, unless
+/// `includesUnpublished`.
 public struct LocationFilter: Sendable, Equatable {
     /// ISO 3166-1 alpha-3 code of the location's country (OCPI `country`).
     public var country: String?
@@ -27,6 +28,8 @@ public struct LocationFilter: Sendable, Equatable {
     public var status: String?
     /// Changed in the registry at or after this time.
     public var changedSince: Timestamp?
+    /// Also `publish=false` locations: for the office's own exports, never for open data.
+    public var includesUnpublished = false
 
     public init() {}
 }

@@ -22,7 +22,7 @@ struct LocationListSQL {
     }
 
     let dialect: Dialect
-    private(set) var conditions = ["l.publish", "NOT l.removed"]
+    private(set) var conditions = ["NOT l.removed"]
     private(set) var values: [Value] = []
 
     /// The columns `StoredLocation` is read from, then latitude and longitude.
@@ -34,6 +34,7 @@ struct LocationListSQL {
 
     init(_ filter: LocationFilter, dialect: Dialect) {
         self.dialect = dialect
+        if !filter.includesUnpublished { conditions.append("l.publish") }
         if let country = filter.country { add("l.country = ?", .text(country)) }
         if let party = filter.party {
             add("l.country_code = ? AND l.party_id = ?", .text(party.countryCode), .text(party.partyID))

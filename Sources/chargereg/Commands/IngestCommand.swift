@@ -77,7 +77,8 @@ enum IngestCommand: RegistryCommand {
         }
         if arguments.positionals.count > 1 {
             Output.out(
-                "total: \(arguments.positionals.count - failures) of \(arguments.positionals.count) files; read \(total.read), new \(total.created), changed \(total.changed), unchanged \(total.unchanged), refused \(total.refused), removed \(total.removed)\n"
+                "total: \(arguments.positionals.count - failures) of \(arguments.positionals.count) files; read \(total.read), new \(total.created), changed \(total.changed), unchanged \(total.unchanged), refused \(total.refused)"
+                    + (total.removed > 0 ? ", removed \(total.removed)\n" : "\n")
             )
         }
         await store.close()

@@ -16,12 +16,25 @@ enum ServeCommand: RegistryCommand {
                 "--demo",
                 help: "Fill an empty database with \(demoLocations) generated locations first (see 'generate')."),
             OptionSpec("--demo-country", value: "CC", help: "Country of the demo data (default CL)."),
+            OptionSpec(
+                "--public-url", value: "URL",
+                help: "The access point's public base URL for absolute links (default: http:// and the request's Host)."
+            ),
+            OptionSpec(
+                "--ocpi-token-required",
+                help: "The OCPI versions and Sender need a token of any role (default: open data, no token)."),
+            OptionSpec(
+                "--licence", value: "TEXT",
+                help: "The licence the open data is published under (default: \(ExportCommand.defaultLicence))."),
             databaseOption,
         ],
         discussion: """
             Serves GET /api/v1/healthz, /api/v1/stats, /api/v1/metrics (Prometheus), /api/v1/locations (filters: country, party, city, postal_code,
             bbox, near + radius_m, connector_standard, power_type, min_power_kw, status, changed_since; limit, cursor),
-            /api/v1/locations/{country_code}/{party_id}/{location_id} and /api/v1/evses/{evse_id} (any separator or case).
+            /api/v1/locations/{country_code}/{party_id}/{location_id} and /api/v1/evses/{evse_id} (any separator or case);
+            the ID Registration Office under /api/v1/parties, /api/v1/applications and /api/v1/office; the OCPI
+            Locations Sender (2.1.1, 2.2.1, 2.3.0) from /ocpi/versions, open data unless --ocpi-token-required; and
+            the dumps /opendata/locations.json (OCPI 2.2.1), .csv and .geojson (read-API filters, ETag).
             One access-log line (JSON) per request goes to standard error. SIGTERM or SIGINT stops accepting,
             lets requests in flight finish, closes the database and exits 0.
             """)
@@ -41,6 +54,12 @@ enum ServeCommand: RegistryCommand {
         if arguments.value("--demo-country") != nil && !arguments.flag("--demo") {
             throw UsageError(command: spec.name, message: "--demo-country needs --demo")
         }
+        let settings = AccessPointSettings(
+            publicURL: arguments.value("--public-url"), ocpiRequiresToken: arguments.flag("--ocpi-token-required"),
+            licence: arguments.value("--licence") ?? ExportCommand.defaultLicence)
+        if let url = settings.publicURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count < 10 {
+            throw UsageError(command: spec.name, message: "--public-url: '\(url)' is not an http(s) URL")
+        }
         let database = database(arguments)
         let store = try await RegistryDatabase.open(database)
         if arguments.flag("--demo") {
@@ -52,7 +71,8 @@ enum ServeCommand: RegistryCommand {
         var router = HTTPRouter()
         let metrics = HTTPMetrics()
         PublicAPI(
-            store: store, backend: PostgresConninfo.isPostgres(database) ? "postgresql" : "sqlite", metrics: metrics
+            store: store, backend: PostgresConninfo.isPostgres(database) ? "postgresql" : "sqlite", metrics: metrics,
+            settings: settings
         ).routes(into: &router)
         let server: HTTPServer
         do {

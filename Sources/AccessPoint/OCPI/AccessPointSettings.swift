@@ -1,0 +1,19 @@
+/// How the access point presents itself to aggregators (issue #6): the public base URL its
+/// absolute links use, whether the OCPI Sender is open data or needs a token, and the licence
+/// the open data is published under.
+public struct AccessPointSettings: Sendable {
+    /// `https://nap.example.cl`: what `Link` headers and version URLs start with. Without it,
+    /// `http://` and the request's `Host`.
+    public var publicURL: String?
+    /// The Sender and the versions endpoints need a valid token (any role); open data otherwise.
+    public var ocpiRequiresToken = false
+    public var licence = "CC-BY-4.0"
+    /// The largest Sender page (`X-Limit`); larger `limit`s are capped.
+    public var ocpiMaximumLimit = 1000
+
+    public init(publicURL: String? = nil, ocpiRequiresToken: Bool = false, licence: String = "CC-BY-4.0") {
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.ocpiRequiresToken = ocpiRequiresToken
+        self.licence = licence
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import HTTPServer
+import JSON
+import RegistryCore
+import Storage
+
+/// OCPI's response envelope and headers (ocpi.md §4.1, §4.2, §4.5): `data`, `status_code`,
+/// `status_message` and `timestamp`; `X-Correlation-ID` echoed or made (the server already
+/// echoes `X-Request-ID`).
+enum OCPIResponse {
+    static func success(_ data: [UInt8], _ request: HTTPRequest, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+        var body: [UInt8] = []
+        body.reserveCapacity(data.count + 128)
+        body += Array(#"{"data":"#.utf8)
+        body += data
+        body += Array(#","status_code":1000,"status_message":"Success","timestamp":""#.utf8)
+        body += Array(RegistryClock.system.now().description.utf8)
+        body += Array(#""}"#.utf8)
+        var response = HTTPResponse.json(body)
+        for (name, value) in headers { response.headers.set(name, value) }
+        return correlated(response, request)
+    }
+
+    /// An OCPI error: the HTTP status (`200` when the request reached the OCPI layer, ocpi.md
+    /// §4.2) and the OCPI status code with a message saying what is wrong.
+    static func failure(_ status: HTTPStatus, code: Int, _ message: String, _ request: HTTPRequest) -> HTTPResponse {
+        var writer = JSONWriter(capacity: 128 + message.utf8.count)
+        writer.beginObject()
+        writer.member("status_code", code)
+        writer.member("status_message", message)
+        writer.member("timestamp", RegistryClock.system.now().description)
+        writer.endObject()
+        return correlated(.json(writer.bytes, status: status), request)
+    }
+
+    private static func correlated(_ response: HTTPResponse, _ request: HTTPRequest) -> HTTPResponse {
+        var response = response
+        let correlation = request.headers["X-Correlation-ID"].flatMap { $0.isEmpty || $0.count > 128 ? nil : $0 }
+        response.headers.set("X-Correlation-ID", correlation ?? UUID().uuidString.lowercased())
+        return response
+    }
+}

@@ -1,0 +1,300 @@
+import Foundation
+import HTTPServer
+import JSON
+import OCPI
+import RegistryCore
+import Storage
+
+/// The access point's OCPI side for aggregators (issue #6): the versions endpoints and a
+/// Locations Sender for 2.1.1, 2.2.1 and 2.3.0 (ocpi.md §3.1, §4.4, §5.1, §7.7).
+///
+/// Lists are filtered with `date_from`/`date_to` as `[from, to)` on the registry's change time,
+/// which is the `last_updated` exported (DESIGN.md), in the stable order (change time, row id).
+/// `Link` carries our keyset cursor (`after`) beside `offset`, so following it reads deep pages
+/// from the index; a plain `offset` works too. A delta (`date_from`) also carries the locations
+/// removed in its window, their EVSEs `REMOVED`. `publish=false` locations are never served.
+public struct OCPISenderAPI: Sendable {
+    public let store: any Store
+    public let settings: AccessPointSettings
+
+    public init(store: any Store, settings: AccessPointSettings) {
+        self.store = store
+        self.settings = settings
+    }
+
+    public static let versions: [OCPIVersion] = [.v2_1_1, .v2_2_1, .v2_3_0]
+
+    public func routes(into router: inout HTTPRouter) {
+        let api = self
+        func get(_ pattern: String, _ handler: @escaping @Sendable (HTTPRequest, PathParameters) async -> HTTPResponse)
+        {
+            router.get(pattern) { request, parameters in
+                if let refusal = await api.refusal(request) { return refusal }
+                return await handler(request, parameters)
+            }
+        }
+        get("/ocpi/versions") { request, _ in api.versionList(request) }
+        get("/ocpi/{version}") { request, parameters in
+            guard let version = api.version(parameters) else { return api.unknownVersion(parameters, request) }
+            return api.versionDetails(version, request)
+        }
+        get("/ocpi/{version}/sender/locations") { request, parameters in
+            guard let version = api.version(parameters) else { return api.unknownVersion(parameters, request) }
+            return await api.list(version, request)
+        }
+        for pattern in [
+            "/ocpi/{version}/sender/locations/{location_id}",
+            "/ocpi/{version}/sender/locations/{location_id}/{evse_uid}",
+            "/ocpi/{version}/sender/locations/{location_id}/{evse_uid}/{connector_id}",
+        ] {
+            get(pattern) { request, parameters in
+                guard let version = api.version(parameters) else { return api.unknownVersion(parameters, request) }
+                return await api.object(version, parameters, request)
+            }
+        }
+    }
+
+    // MARK: Versions (OCPI 2.2.1 §6.1)
+
+    func versionList(_ request: HTTPRequest) -> HTTPResponse {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginArray()
+        for version in Self.versions {
+            writer.beginObject()
+            writer.member("version", version.rawValue)
+            writer.member("url", baseURL(request) + "/ocpi/\(version.rawValue)")
+            writer.endObject()
+        }
+        writer.endArray()
+        return OCPIResponse.success(writer.bytes, request)
+    }
+
+    /// Only what is served: the Locations Sender (2.1.1 has no interface roles).
+    func versionDetails(_ version: OCPIVersion, _ request: HTTPRequest) -> HTTPResponse {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.member("version", version.rawValue)
+        writer.key("endpoints")
+        writer.beginArray()
+        writer.beginObject()
+        writer.member("identifier", "locations")
+        if version != .v2_1_1 { writer.member("role", "SENDER") }
+        writer.member("url", baseURL(request) + "/ocpi/\(version.rawValue)/sender/locations")
+        writer.endObject()
+        writer.endArray()
+        writer.endObject()
+        return OCPIResponse.success(writer.bytes, request)
+    }
+
+    // MARK: Locations Sender
+
+    /// A list request's parameters, checked.
+    struct ListQuery {
+        var window = SenderWindow()
+        var offset = 0
+        var limit: Int
+        var cursor: SenderCursor?
+    }
+
+    func listQuery(_ request: HTTPRequest) throws(QueryParameters.Problem) -> ListQuery {
+        let values = try QueryParameters.parse(
+            request.query, allowed: ["date_from", "date_to", "offset", "limit", "after"])
+        var query = ListQuery(limit: settings.ocpiMaximumLimit)
+        func time(_ name: String) throws(QueryParameters.Problem) -> Timestamp? {
+            guard let text = values[name] else { return nil }
+            guard let parsed = Timestamp.parse(text) else {
+                throw QueryParameters.Problem(
+                    message: "\(name): '\(text)' is not an OCPI DateTime such as 2026-01-31T12:00:00Z")
+            }
+            return parsed.timestamp
+        }
+        query.window = SenderWindow(from: try time("date_from"), to: try time("date_to"))
+        if let text = values["offset"] {
+            guard let offset = Int(text), offset >= 0 else {
+                throw QueryParameters.Problem(message: "offset: '\(text)' is not a whole number ≥ 0")
+            }
+            query.offset = offset
+        }
+        if let text = values["limit"] {
+            guard let limit = Int(text), limit >= 1 else {
+                throw QueryParameters.Problem(message: "limit: '\(text)' is not a whole number ≥ 1")
+            }
+            query.limit = min(limit, settings.ocpiMaximumLimit)
+        }
+        if let text = values["after"] {
+            guard let cursor = SenderCursor(text: text) else {
+                throw QueryParameters.Problem(message: "after: '\(text)' is not a cursor this Sender issued")
+            }
+            query.cursor = cursor
+        }
+        return query
+    }
+
+    func list(_ version: OCPIVersion, _ request: HTTPRequest) async -> HTTPResponse {
+        let query: ListQuery
+        do { query = try listQuery(request) } catch {
+            return OCPIResponse.failure(.ok, code: 2001, error.message, request)
+        }
+        let page: SenderPage
+        do {
+            page = try await store.senderPage(
+                query.window, after: query.cursor, offset: query.offset, limit: query.limit)
+        } catch {
+            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+        }
+        var data: [UInt8] = [UInt8(ascii: "[")]
+        data.reserveCapacity(page.items.count * 2048)
+        do {
+            for (index, stored) in page.items.enumerated() {
+                if index > 0 { data.append(UInt8(ascii: ",")) }
+                try Self.write(stored, version, &data)
+            }
+        } catch {
+            return OCPIResponse.failure(.internalServerError, code: 3000, "\(error)", request)
+        }
+        data.append(UInt8(ascii: "]"))
+        var headers: HTTPHeaders = [
+            "X-Total-Count": String(page.total), "X-Limit": String(settings.ocpiMaximumLimit),
+        ]
+        if let next = page.next {
+            headers.set(
+                "Link", "<\(nextURL(request, query: query, returned: page.items.count, next: next))>; rel=\"next\"")
+        }
+        return OCPIResponse.success(data, request, headers: headers)
+    }
+
+    /// The next page's absolute URL: every filter kept, `limit` stated, `offset` moved on, and
+    /// our cursor for a keyset read.
+    func nextURL(_ request: HTTPRequest, query: ListQuery, returned: Int, next: SenderCursor) -> String {
+        let kept = request.query.split(separator: "&").filter { pair in
+            !["offset", "limit", "after"].contains(
+                pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "")
+        }.map(String.init)
+        let moved = ["limit=\(query.limit)", "offset=\(query.offset + returned)", "after=\(next.text)"]
+        return baseURL(request) + request.path + "?" + (kept + moved).joined(separator: "&")
+    }
+
+    /// One stored location as the version's Location, with the registry's timestamps.
+    static func write(_ stored: StoredLocation, _ version: OCPIVersion, _ out: inout [UInt8]) throws {
+        let timestamps = LocationEncoder.Timestamps.registry(changedAt: stored.changedAt)
+        if let rewriter = CanonicalRewriter(version: version) {
+            try rewriter.write(stored.document, timestamps: timestamps, removed: stored.removed, to: &out)
+            return
+        }
+        guard
+            case .success(var decoded) = LocationDecoder(version: .v2_3_0).decode(try JSONParser.parse(stored.document))
+        else { throw DumpError.unreadableDocument(stored.key.description) }
+        if stored.removed {
+            for index in decoded.location.evses.indices { decoded.location.evses[index].status = .known(.removed) }
+        }
+        out += LocationEncoder(version: version, timestamps: timestamps).encode(decoded.location)
+    }
+
+    /// `GET …/locations/{location_id}[/{evse_uid}[/{connector_id}]]`. The URL names no party; when
+    /// parties share a location id, `OCPI-to-country-code` and `OCPI-to-party-id` (ocpi.md §4.6)
+    /// say whose.
+    func object(_ version: OCPIVersion, _ parameters: PathParameters, _ request: HTTPRequest) async -> HTTPResponse {
+        let locationID = parameters["location_id"]!
+        var candidates: [StoredLocation]
+        do { candidates = try await store.publishedLocations(withID: locationID) } catch {
+            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+        }
+        if let country = request.headers["OCPI-to-country-code"], let party = request.headers["OCPI-to-party-id"] {
+            candidates = candidates.filter {
+                $0.key.countryCode == country.uppercased() && $0.key.partyID == party.uppercased()
+            }
+        }
+        guard let stored = candidates.first else {
+            return OCPIResponse.failure(.notFound, code: 2003, "unknown Location \(locationID)", request)
+        }
+        guard candidates.count == 1 else {
+            let owners = candidates.map { "\($0.key.countryCode)*\($0.key.partyID)" }.joined(separator: ", ")
+            return OCPIResponse.failure(
+                .ok, code: 2001,
+                "location \(locationID) is published by \(owners); send OCPI-to-country-code and OCPI-to-party-id",
+                request)
+        }
+        var location: [UInt8] = []
+        do { try Self.write(stored, version, &location) } catch {
+            return OCPIResponse.failure(.internalServerError, code: 3000, "\(error)", request)
+        }
+        guard let evseUID = parameters["evse_uid"] else { return OCPIResponse.success(location, request) }
+        do {
+            let skimmer = JSONSkimmer(location)
+            guard let evses = try skimmer.members(["evses"], in: skimmer.root())["evses"],
+                let evse = try Self.element(of: evses, named: evseUID, by: "uid", skimmer)
+            else {
+                return OCPIResponse.failure(.notFound, code: 2003, "unknown EVSE \(evseUID) of \(locationID)", request)
+            }
+            guard let connectorID = parameters["connector_id"] else {
+                return OCPIResponse.success(Array(location[evse]), request)
+            }
+            guard let connectors = try skimmer.members(["connectors"], in: evse)["connectors"],
+                let connector = try Self.element(of: connectors, named: connectorID, by: "id", skimmer)
+            else {
+                return OCPIResponse.failure(
+                    .notFound, code: 2003, "unknown Connector \(connectorID) of EVSE \(evseUID)", request)
+            }
+            return OCPIResponse.success(Array(location[connector]), request)
+        } catch {
+            return OCPIResponse.failure(.internalServerError, code: 3000, "\(error)", request)
+        }
+    }
+
+    /// The element of `array` whose `member` equals `name` without regard to case (CiString).
+    static func element(of array: Range<Int>, named name: String, by member: String, _ skimmer: JSONSkimmer) throws
+        -> Range<Int>?
+    {
+        for element in try skimmer.elements(of: array) {
+            if let value = try skimmer.members([member], in: element)[member],
+                try skimmer.string(at: value)?.uppercased() == name.uppercased()
+            {
+                return element
+            }
+        }
+        return nil
+    }
+
+    // MARK: Helpers
+
+    func version(_ parameters: PathParameters) -> OCPIVersion? {
+        OCPIVersion(text: parameters["version"]!).flatMap { Self.versions.contains($0) ? $0 : nil }
+    }
+
+    func unknownVersion(_ parameters: PathParameters, _ request: HTTPRequest) -> HTTPResponse {
+        OCPIResponse.failure(
+            .notFound, code: 3002,
+            "unsupported version \(parameters["version"]!); served: "
+                + Self.versions.map(\.rawValue).joined(separator: ", "), request)
+    }
+
+    func baseURL(_ request: HTTPRequest) -> String {
+        settings.publicURL ?? "http://" + (request.headers["Host"] ?? "localhost")
+    }
+
+    /// In token mode, a `401` unless the request carries a valid token of any role, raw or in
+    /// OCPI 2.2's Base64 (ocpi.md §4.3: try both).
+    func refusal(_ request: HTTPRequest) async -> HTTPResponse? {
+        guard settings.ocpiRequiresToken else { return nil }
+        guard let presented = AccessToken.presented(in: request) else {
+            return OCPIResponse.failure(
+                .unauthorized, code: 2000, "this access point needs a token: Authorization: Token <token>", request)
+        }
+        var secrets = [presented]
+        if let data = Data(base64Encoded: presented), let decoded = String(data: data, encoding: .utf8) {
+            secrets.append(decoded)
+        }
+        do {
+            for secret in secrets {
+                if let token = try await store.register.token(hash: AccessToken.hash(secret)),
+                    AccessToken.matches(secret, storedHash: token.hash)
+                {
+                    return nil
+                }
+            }
+        } catch {
+            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+        }
+        return OCPIResponse.failure(.unauthorized, code: 2000, "the token is not valid", request)
+    }
+}
