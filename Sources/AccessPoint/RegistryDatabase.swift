@@ -7,10 +7,13 @@ public enum RegistryDatabase {
 
     /// `database` is a `postgres://` URL or libpq `key=value` string (PostgreSQL), or else a
     /// SQLite file path.
-    public static func open(_ database: String, migrate: Bool = true) async throws -> any Store {
+    /// `memoryMapped: false` for commands that read the database once through (SQLite only).
+    public static func open(_ database: String, migrate: Bool = true, memoryMapped: Bool = true) async throws
+        -> any Store
+    {
         let store: any Store =
             PostgresConninfo.isPostgres(database)
-            ? try PostgresStore(conninfo: database) : try SQLiteStore(path: database)
+            ? try PostgresStore(conninfo: database) : try SQLiteStore(path: database, memoryMapped: memoryMapped)
         if migrate {
             do { _ = try await store.migrate() } catch {
                 await store.close()

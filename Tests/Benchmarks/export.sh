@@ -37,14 +37,14 @@ server=$!
 trap 'kill $server 2>/dev/null' EXIT
 sleep 1
 python3 - "$port" "$work/out" <<'PY'
-import http.client, json, re, sys, time
+import http.client, re, sys, time
 port, out = int(sys.argv[1]), sys.argv[2]
 connection = http.client.HTTPConnection("127.0.0.1", port)
 def get(target):
     connection.request("GET", target)
     response = connection.getresponse()
     return response, response.read()
-target, pages, objects, size, slowest = "/ocpi/2.2.1/sender/locations?limit=1000", 0, 0, 0, 0.0
+target, pages, size, slowest = "/ocpi/2.2.1/sender/locations?limit=1000", 0, 0, 0.0
 start = time.time()
 while target:
     before = time.time()
@@ -52,13 +52,12 @@ while target:
     slowest = max(slowest, time.time() - before)
     pages += 1
     size += len(body)
-    objects += len(json.loads(body)["data"])
     link = response.getheader("Link")
     target = re.sub(r"^https?://[^/]+", "", re.match(r"<([^>]*)>", link).group(1)) if link else None
 seconds = time.time() - start
+total = int(response.getheader("X-Total-Count"))
 print(f"Sender crawl, limit=1000     {seconds:6.2f} s {size/1e6:8.1f} MB {size/1e6/seconds:7.1f} MB/s  "
-      f"{pages} pages, {objects} locations, slowest page {slowest*1000:.0f} ms")
-total = objects
+      f"{pages} pages, {total} locations, slowest page {slowest*1000:.0f} ms")
 for offset in (0, total // 2, total - 1000):
     times = []
     for _ in range(5):
@@ -67,4 +66,4 @@ for offset in (0, total // 2, total - 1000):
         times.append(time.time() - before)
     print(f"page at offset {offset:>7} (no cursor), limit=1000: best {min(times)*1000:.0f} ms, worst {max(times)*1000:.0f} ms")
 PY
-echo "server peak RSS: $(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server/status") MB"
+echo "server: peak RSS $(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server/status") MB, of which anonymous $(awk '/RssAnon/ {print int($2/1024)}' "/proc/$server/status") MB now (the rest is the database file mapped by each reader connection)"

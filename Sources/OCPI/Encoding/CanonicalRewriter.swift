@@ -23,11 +23,15 @@ public struct CanonicalRewriter: Sendable {
         /// 2.3.0 members 2.2.1 lacks (the `if v230` branches of `LocationEncoder`).
         var newIn230: [[UInt8]] {
             switch self {
-            case .location: [Array("parking_places".utf8), Array("help_phone".utf8)]
-            case .evse: [Array("parking".utf8), Array("accepted_service_providers".utf8)]
-            case .connector: [Array("capabilities".utf8)]
+            case .location: Self.locationNewIn230
+            case .evse: Self.evseNewIn230
+            case .connector: Self.connectorNewIn230
             }
         }
+
+        private static let locationNewIn230 = [Array("parking_places".utf8), Array("help_phone".utf8)]
+        private static let evseNewIn230 = [Array("parking".utf8), Array("accepted_service_providers".utf8)]
+        private static let connectorNewIn230 = [Array("capabilities".utf8)]
     }
 
     private static let lastUpdated = Array("last_updated".utf8)

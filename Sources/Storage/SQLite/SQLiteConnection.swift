@@ -11,12 +11,14 @@ actor SQLiteConnection {
     private var database: SQLiteDatabase?
     private var pendingRefusals: [IngestRefusal] = []
 
-    init(path: String, label: String) throws {
+    /// `memoryMapped`: reads map the file (fast random reads; each connection's mapping counts in
+    /// the process's RSS) or go through a bounded page cache (bulk sequential reads).
+    init(path: String, label: String, memoryMapped: Bool = true) throws {
         executor = QueueExecutor(label: label)
         let database = try SQLiteDatabase(path: path)
         // 16 KiB pages hold several ~2 KB location rows each (4 KiB pages hold one and waste ~40%);
         // SQLite applies page_size only to a database that has no content yet. Reads map the file
-        // (no copy per page) and keep 64 MiB of pages cached.
+        // (no copy per page, unless told not to) and keep 64 MiB of pages cached.
         try database.execute(
             """
             PRAGMA page_size = 16384;
@@ -24,8 +26,8 @@ actor SQLiteConnection {
             PRAGMA synchronous = NORMAL;
             PRAGMA foreign_keys = ON;
             PRAGMA temp_store = MEMORY;
-            PRAGMA cache_size = -65536;
-            PRAGMA mmap_size = 1073741824;
+            PRAGMA cache_size = \(memoryMapped ? -65536 : -8192);
+            PRAGMA mmap_size = \(memoryMapped ? 1_073_741_824 : 0);
             """)
         self.database = database
     }

@@ -22,11 +22,15 @@ public final class SQLiteStore: Store, SQLTransactions {
     }
 
     /// Opens (creating if needed) the database file at `path`.
-    public init(path: String, clock: RegistryClock = .system) throws {
+    /// `memoryMapped: false` suits a process that reads the database once through (a dump):
+    /// memory stays at the page cache instead of the mapped file.
+    public init(path: String, clock: RegistryClock = .system, memoryMapped: Bool = true) throws {
         self.path = path
         self.clock = clock
         let count = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
-        readers = try (0..<count).map { try SQLiteConnection(path: path, label: "sqlite.reader.\($0)") }
+        readers = try (0..<count).map {
+            try SQLiteConnection(path: path, label: "sqlite.reader.\($0)", memoryMapped: memoryMapped)
+        }
     }
 
     public func migrate() async throws -> [MigrationStatus] {

@@ -59,7 +59,7 @@ enum ExportCommand: RegistryCommand {
             filter.country = country.alpha3
         }
         filter.includesUnpublished = arguments.flag("--include-unpublished")
-        let store = try await RegistryDatabase.open(database(arguments))
+        let store = try await RegistryDatabase.open(database(arguments), memoryMapped: false)
         var dump = LocationDump(
             store: store, format: format, filter: filter, licence: arguments.value("--licence") ?? defaultLicence,
             generatedAt: RegistryClock.system.now())
