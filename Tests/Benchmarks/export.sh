@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Export benchmark (issue #6): on a generated register of 330,000 Chilean locations (~1M EVSEs) in
+# Export benchmark (issue #6): on a generated register of 352,000 Chilean locations (~1M EVSEs) in
 # SQLite (release build), each dump through `chargereg export` (seconds, MB/s, peak RSS), a full
 # crawl of the OCPI Sender at limit=1000 following its Link headers over one keep-alive connection
 # (seconds, MB/s, the server's peak RSS), and single pages at deep offsets without a cursor.
 # Usage: Tests/Benchmarks/export.sh [LOCATIONS]. BENCH_DIR keeps the files (and reuses the database).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-locations=${1:-330000}
+locations=${1:-352000}
 work=${BENCH_DIR:-$(mktemp -d)}
 port=$((20000 + RANDOM % 10000))
 swift build -c release --product chargereg >/dev/null
