@@ -31,6 +31,7 @@ public struct PublicAPI: Sendable {
         let api = self
         RegisterAPI(store: store).routes(into: &router)
         OCPISenderAPI(store: store, settings: settings).routes(into: &router)
+        OCPIReceiverAPI(store: store).routes(into: &router)
         OpenDataDumps(store: store, settings: settings).routes(into: &router)
         Self.publicGet("/api/v1/healthz", into: &router) { _, _ in await api.health() }
         Self.publicGet("/api/v1/stats", into: &router) { _, _ in await api.stats() }

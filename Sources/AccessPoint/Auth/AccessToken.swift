@@ -1,5 +1,7 @@
+import Foundation
 import HTTPServer
 import Hashing
+import Storage
 
 /// Bearer secrets (DESIGN.md, security model): 256 bits from the system's CSPRNG (getrandom on
 /// Linux), shown once, stored only as their SHA-256, and compared in constant time.
@@ -30,6 +32,29 @@ public enum AccessToken {
         for scheme in ["Bearer ", "Token "] where header.lowercased().hasPrefix(scheme.lowercased()) {
             let secret = header.dropFirst(scheme.count).filter { $0 != " " }
             return secret.isEmpty ? nil : String(secret)
+        }
+        return nil
+    }
+
+    /// The OCPI token of `Authorization: Token …`: what was sent, and its Base64 decoding when it
+    /// has one (ocpi.md §4.3: 2.2+ peers encode, 2.1.1 and many others do not; try both).
+    static func presentedOCPI(in request: HTTPRequest) -> [String]? {
+        guard let presented = presented(in: request) else { return nil }
+        var secrets = [presented]
+        if let data = Data(base64Encoded: presented), let decoded = String(data: data, encoding: .utf8),
+            !decoded.isEmpty
+        {
+            secrets.append(decoded)
+        }
+        return secrets
+    }
+
+    /// The live token record one of `secrets` opens, compared in constant time.
+    static func record(for secrets: [String], in register: PartyRegister) async throws -> TokenRecord? {
+        for secret in secrets {
+            if let token = try await register.token(hash: hash(secret)), matches(secret, storedHash: token.hash) {
+                return token
+            }
         }
         return nil
     }

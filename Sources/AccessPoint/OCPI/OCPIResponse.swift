@@ -8,15 +8,22 @@ import Storage
 /// `status_message` and `timestamp`; `X-Correlation-ID` echoed or made (the server already
 /// echoes `X-Request-ID`).
 enum OCPIResponse {
-    static func success(_ data: [UInt8], _ request: HTTPRequest, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+    /// `data` nil: an acknowledgement without `data` (PUT and PATCH answers; ocpi.md §4.1).
+    static func success(
+        _ data: [UInt8]?, _ request: HTTPRequest, status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders()
+    ) -> HTTPResponse {
         var body: [UInt8] = []
-        body.reserveCapacity(data.count + 128)
-        body += Array(#"{"data":"#.utf8)
-        body += data
-        body += Array(#","status_code":1000,"status_message":"Success","timestamp":""#.utf8)
+        body.reserveCapacity((data?.count ?? 0) + 128)
+        body.append(UInt8(ascii: "{"))
+        if let data {
+            body += Array(#""data":"#.utf8)
+            body += data
+            body.append(UInt8(ascii: ","))
+        }
+        body += Array(#""status_code":1000,"status_message":"Success","timestamp":""#.utf8)
         body += Array(RegistryClock.system.now().description.utf8)
         body += Array(#""}"#.utf8)
-        var response = HTTPResponse.json(body)
+        var response = HTTPResponse.json(body, status: status)
         for (name, value) in headers { response.headers.set(name, value) }
         return correlated(response, request)
     }

@@ -69,7 +69,8 @@ public struct OCPISenderAPI: Sendable {
         return OCPIResponse.success(writer.bytes, request)
     }
 
-    /// Only what is served: the Locations Sender (2.1.1 has no interface roles).
+    /// Only what is served: the Locations Sender, and from 2.2 the Receiver operators push to
+    /// (2.1.1 has no interface roles, so it names the Sender only).
     func versionDetails(_ version: OCPIVersion, _ request: HTTPRequest) -> HTTPResponse {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
@@ -81,6 +82,13 @@ public struct OCPISenderAPI: Sendable {
         if version != .v2_1_1 { writer.member("role", "SENDER") }
         writer.member("url", baseURL(request) + "/ocpi/\(version.rawValue)/sender/locations")
         writer.endObject()
+        if version != .v2_1_1 {
+            writer.beginObject()
+            writer.member("identifier", "locations")
+            writer.member("role", "RECEIVER")
+            writer.member("url", baseURL(request) + "/ocpi/\(version.rawValue)/receiver/locations")
+            writer.endObject()
+        }
         writer.endArray()
         writer.endObject()
         return OCPIResponse.success(writer.bytes, request)
@@ -276,22 +284,12 @@ public struct OCPISenderAPI: Sendable {
     /// OCPI 2.2's Base64 (ocpi.md §4.3: try both).
     func refusal(_ request: HTTPRequest) async -> HTTPResponse? {
         guard settings.ocpiRequiresToken else { return nil }
-        guard let presented = AccessToken.presented(in: request) else {
+        guard let secrets = AccessToken.presentedOCPI(in: request) else {
             return OCPIResponse.failure(
                 .unauthorized, code: 2000, "this access point needs a token: Authorization: Token <token>", request)
         }
-        var secrets = [presented]
-        if let data = Data(base64Encoded: presented), let decoded = String(data: data, encoding: .utf8) {
-            secrets.append(decoded)
-        }
         do {
-            for secret in secrets {
-                if let token = try await store.register.token(hash: AccessToken.hash(secret)),
-                    AccessToken.matches(secret, storedHash: token.hash)
-                {
-                    return nil
-                }
-            }
+            if try await AccessToken.record(for: secrets, in: store.register) != nil { return nil }
         } catch {
             return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
         }

@@ -1,0 +1,203 @@
+import HTTPServer
+import JSON
+import OCPI
+import RegistryCore
+import Storage
+
+/// The Locations Receiver (issue #7; OCPI 2.2.1 §8.2.2, ocpi.md §3.2, §7.2): operators push their
+/// locations, EVSEs and connectors with an operator token bound to their party codes.
+///
+/// Who may do what, per URL party `{country_code}/{party_id}`:
+/// - an operator token holding that party: GET (its own records, published or not), PUT, PATCH;
+/// - an operator token of another party: `404` (OCPI: a URL party outside the client's roles);
+/// - an office token: GET only (support staff read, never write operators' data);
+/// - a reader token: `403`; no token or an unknown one: `401`.
+///
+/// Every accepted PUT or PATCH is an ingest run of kind `push`, exactly as a file: findings
+/// (the register's too), history, no-op detection. Pushes to one location are applied one at a
+/// time, so that two EVSE updates arriving together both survive.
+public struct OCPIReceiverAPI: Sendable {
+    public let store: any Store
+    private let serial = PushSerial()
+
+    public init(store: any Store) { self.store = store }
+
+    static let versions: [OCPIVersion] = [.v2_1_1, .v2_2_1, .v2_3_0]
+
+    public func routes(into router: inout HTTPRouter) {
+        let api = self
+        for suffix in ["", "/{evse_uid}", "/{evse_uid}/{connector_id}"] {
+            let pattern = "/ocpi/{version}/receiver/locations/{country_code}/{party_id}/{location_id}" + suffix
+            for method in ["GET", "PUT", "PATCH"] {
+                router.add(method, pattern) { request, parameters in await api.handle(request, parameters) }
+            }
+        }
+    }
+
+    func handle(_ request: HTTPRequest, _ parameters: PathParameters) async -> HTTPResponse {
+        guard let version = OCPIVersion(text: parameters["version"]!), Self.versions.contains(version) else {
+            return OCPIResponse.failure(.notFound, code: 3002, "unsupported version \(parameters["version"]!)", request)
+        }
+        guard let party = try? PartyCode(countryCode: parameters["country_code"]!, partyID: parameters["party_id"]!)
+        else {
+            return OCPIResponse.failure(
+                .notFound, code: 2001,
+                "\(parameters["country_code"]!)/\(parameters["party_id"]!) is not a party code", request)
+        }
+        if let refusal = await refusal(request, party: party) { return refusal }
+        let key = LocationKey(
+            countryCode: party.countryCode, partyID: party.partyID, locationID: parameters["location_id"]!)
+        if request.method == "GET" { return await get(version, key, parameters, request) }
+        let push = LocationPush(
+            method: request.method == "PUT" ? .put : .patch, party: party, locationID: parameters["location_id"]!,
+            evseUID: parameters["evse_uid"], connectorID: parameters["connector_id"])
+        let body: JSONValue
+        do { body = try JSONParser.parse(request.body) } catch {
+            return OCPIResponse.failure(.badRequest, code: 2001, "the body is not JSON: \(error)", request)
+        }
+        return await serial.run(key) { await self.apply(push, body, version, key, request) }
+    }
+
+    /// `nil` when the token may do the request's method under `party`.
+    func refusal(_ request: HTTPRequest, party: PartyCode) async -> HTTPResponse? {
+        guard let secret = AccessToken.presentedOCPI(in: request) else {
+            return OCPIResponse.failure(
+                .unauthorized, code: 2000, "a token is needed: Authorization: Token <token>", request)
+        }
+        let token: TokenRecord
+        do {
+            guard let found = try await AccessToken.record(for: secret, in: store.register) else {
+                return OCPIResponse.failure(.unauthorized, code: 2000, "the token is not valid", request)
+            }
+            token = found
+        } catch {
+            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+        }
+        switch token.role {
+        case .operator:
+            let held = token.parties.compactMap { try? PartyCode(parsing: $0) }
+            guard held.contains(party) else {
+                return OCPIResponse.failure(.notFound, code: 2000, "\(party) is not a party of this token", request)
+            }
+            return nil
+        case .office where request.method == "GET":
+            return nil
+        case .office, .reader:
+            return OCPIResponse.failure(
+                .forbidden, code: 2000, "a \(token.role.rawValue) token cannot \(request.method) operators' locations",
+                request)
+        }
+    }
+
+    /// The stored location in `version`, with the operator's own timestamps.
+    func storedJSON(_ key: LocationKey, _ version: OCPIVersion) async throws -> (StoredLocation, JSONValue)? {
+        guard let stored = try await store.location(key), !stored.removed else { return nil }
+        var bytes: [UInt8] = []
+        if let rewriter = CanonicalRewriter(version: version) {
+            try rewriter.write(stored.document, timestamps: .asSent, to: &bytes)
+        } else {
+            guard
+                case .success(let decoded) = LocationDecoder(version: .v2_3_0).decode(
+                    try JSONParser.parse(stored.document))
+            else { throw DumpError.unreadableDocument(key.description) }
+            bytes = LocationEncoder(version: version, timestamps: .asSent).encode(decoded.location)
+        }
+        return (stored, try JSONParser.parse(bytes))
+    }
+
+    func get(_ version: OCPIVersion, _ key: LocationKey, _ parameters: PathParameters, _ request: HTTPRequest) async
+        -> HTTPResponse
+    {
+        let found: (StoredLocation, JSONValue)?
+        do { found = try await storedJSON(key, version) } catch {
+            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+        }
+        guard var object = found?.1 else {
+            return OCPIResponse.failure(.notFound, code: 2003, "unknown Location \(key.locationID)", request)
+        }
+        for (parameter, member, id) in [("evse_uid", "evses", "uid"), ("connector_id", "connectors", "id")] {
+            guard let wanted = parameters[parameter] else { break }
+            guard case .array(let items)? = object[member],
+                let item = items.first(where: {
+                    if case .string(let value)? = $0[id] { value.uppercased() == wanted.uppercased() } else { false }
+                })
+            else {
+                return OCPIResponse.failure(.notFound, code: 2003, "unknown \(parameter) \(wanted)", request)
+            }
+            object = item
+        }
+        var writer = JSONWriter(capacity: 2048)
+        writer.value(object)
+        return OCPIResponse.success(writer.bytes, request)
+    }
+
+    func apply(
+        _ push: LocationPush, _ body: JSONValue, _ version: OCPIVersion, _ key: LocationKey, _ request: HTTPRequest
+    )
+        async -> HTTPResponse
+    {
+        do {
+            let stored = try await storedJSON(key, version)
+            let merged: JSONValue
+            do { merged = try push.apply(body, to: stored?.1) } catch .invalid(let message) {
+                return OCPIResponse.failure(.ok, code: 2001, message, request)
+            } catch .unknown(let message) {
+                return OCPIResponse.failure(.notFound, code: 2003, message, request)
+            }
+            let decoder = LocationDecoder(version: version, declaredParty: push.party)
+            let decoded: DecodedLocation
+            switch decoder.decode(merged) {
+            case .success(let value): decoded = value
+            case .failure(let refusal): return OCPIResponse.failure(.ok, code: 2001, refusal.reason, request)
+            }
+            guard decoded.location.key == key else {
+                return OCPIResponse.failure(
+                    .ok, code: 2001, "the body is the location \(decoded.location.key), not \(key)", request)
+            }
+            var incoming = CanonicalDocument.incoming(decoded)
+            incoming.findings += try await store.register.snapshot().findings(of: decoded.location)
+            let session = try await store.beginIngest(
+                IngestRunStart(
+                    kind: .push, source: "\(request.method) \(request.path)", party: push.party,
+                    ocpiVersion: version.rawValue))
+            var summary = IngestRunSummary()
+            summary.read = 1
+            for finding in incoming.findings { summary.findingsByCode[finding.code, default: 0] += 1 }
+            let outcomes: [IngestOutcome]
+            do {
+                outcomes = try await session.apply([incoming])
+                for outcome in outcomes { summary.count(outcome) }
+                _ = try await session.finish(summary)
+            } catch {
+                _ = try? await session.abandon(error: "\(error)", summary)
+                throw error
+            }
+            return OCPIResponse.success(nil, request, status: outcomes.first == .created ? .created : .ok)
+        } catch {
+            return OCPIResponse.failure(
+                .serviceUnavailable, code: 3000, "the push could not be stored: \(error)", request)
+        }
+    }
+}
+
+/// Runs the pushes to one location one after another (different locations go on together).
+actor PushSerial {
+    private var busy: [LocationKey: [CheckedContinuation<Void, Never>]] = [:]
+
+    func run<T: Sendable>(_ key: LocationKey, _ body: @Sendable () async -> T) async -> T {
+        if busy[key] != nil {
+            await withCheckedContinuation { busy[key, default: []].append($0) }
+        } else {
+            busy[key] = []
+        }
+        let result = await body()
+        if var waiting = busy[key], !waiting.isEmpty {
+            let next = waiting.removeFirst()
+            busy[key] = waiting
+            next.resume()
+        } else {
+            busy[key] = nil
+        }
+        return result
+    }
+}
