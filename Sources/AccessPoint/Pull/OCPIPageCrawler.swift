@@ -21,6 +21,10 @@ public struct OCPIPageCrawler: Sendable {
     public var limit: Int?
     public var maximumPages = 10_000
     public var timeout: TimeInterval = 60
+    /// A page that times out, cannot connect or answers 5xx is asked again this many times,
+    /// waiting `backoff`, then twice as long, and so on.
+    public var retries = 3
+    public var backoff: Duration = .milliseconds(500)
 
     public init(token: String? = nil) { self.token = token }
 
@@ -72,7 +76,7 @@ public struct OCPIPageCrawler: Sendable {
         var offset = 0
         while true {
             guard summary.pages < maximumPages else { throw CrawlError.tooManyPages(summary.pages) }
-            let response = try await get(url)
+            let response = try await getRetrying(url)
             summary.pages += 1
             let objects = try Self.objects(response.body, url: url)
             if !objects.isEmpty { try await page(objects) }
@@ -100,6 +104,22 @@ public struct OCPIPageCrawler: Sendable {
         var next: String?
         var total: Int?
         var limit: Int?
+    }
+
+    /// `get`, again after a pause when the failure may pass (transport, 5xx).
+    func getRetrying(_ url: String) async throws -> Response {
+        var wait = backoff
+        for _ in 0..<retries {
+            do { return try await get(url) } catch let error as CrawlError {
+                switch error {
+                case .transport, .http(_, 500...599, _): break
+                default: throw error
+                }
+            }
+            try await Task.sleep(for: wait)
+            wait *= 2
+        }
+        return try await get(url)
     }
 
     func get(_ url: String) async throws -> Response {

@@ -1,0 +1,120 @@
+import Foundation
+import HTTPServer
+import JSON
+import Synchronization
+import Testing
+
+@testable import AccessPoint
+
+/// The pagination client against deliberately sloppy Senders over a real socket (issue #7;
+/// ocpi.md §7.6, §10): a broken or foreign `Link`, no `Link` but a total, a `500` once, a page
+/// that times out once. Each time it must read exactly the 25 objects served.
+@Suite struct OCPIPageCrawlerTests {
+    enum Sloppiness: String, CaseIterable {
+        case tidy, brokenLink, foreignLink, noLinkButTotal, serverErrorOnce, timeoutOnce, linkCaseAndSpacing
+    }
+
+    final class Counter: Sendable {
+        let value = Mutex(0)
+        func next() -> Int {
+            value.withLock {
+                $0 += 1; return $0
+            }
+        }
+    }
+
+    static let ids = (1...25).map { "loc-\($0)" }
+
+    static func server(_ sloppiness: Sloppiness) throws -> HTTPServer {
+        var router = HTTPRouter()
+        let calls = Counter()
+        router.get("/sender/locations") { request, _ in
+            let call = calls.next()
+            var offset = 0
+            var limit = 10
+            for pair in request.query.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2, parts[0] == "offset" { offset = Int(parts[1]) ?? 0 }
+                if parts.count == 2, parts[0] == "limit" { limit = min(Int(parts[1]) ?? 10, 10) }
+            }
+            if sloppiness == .serverErrorOnce && call == 2 {
+                return HTTPResponse(status: .internalServerError, body: Array("oops".utf8))
+            }
+            if sloppiness == .timeoutOnce && call == 2 { try? await Task.sleep(for: .milliseconds(1500)) }
+            let page = Array(ids.dropFirst(offset).prefix(limit))
+            let data = "[" + page.map { #"{"id": "\#($0)"}"# }.joined(separator: ",") + "]"
+            var response = HTTPResponse.json(
+                Array(#"{"data": \#(data), "status_code": 1000, "timestamp": "2026-11-22T00:00:00Z"}"#.utf8))
+            response.headers.set("X-Total-Count", String(ids.count))
+            response.headers.set("X-Limit", "10")
+            let next = offset + page.count
+            if next < ids.count {
+                let host = request.headers["Host"] ?? "127.0.0.1"
+                switch sloppiness {
+                case .brokenLink: response.headers.set("Link", "<not a url at all>; rel=\"next\"")
+                case .foreignLink:
+                    response.headers.set(
+                        "Link", "<http://elsewhere.invalid/sender/locations?offset=\(next)>; rel=\"next\"")
+                case .noLinkButTotal: break
+                case .linkCaseAndSpacing:
+                    response.headers.set(
+                        "link",
+                        "<http://\(host)/x>; rel=prev ,  <http://\(host)/sender/locations?offset=\(next)&limit=10> ;REL = \"Next\""
+                    )
+                default:
+                    response.headers.set(
+                        "Link", "<http://\(host)/sender/locations?offset=\(next)&limit=10>; rel=\"next\"")
+                }
+            }
+            return response
+        }
+        var configuration = HTTPServerConfiguration()
+        configuration.port = 0
+        configuration.eventLoops = 1
+        return try HTTPServer(configuration: configuration, router: router, accessLog: { _ in })
+    }
+
+    @Test(arguments: Sloppiness.allCases)
+    func readsExactlyTheServedSet(_ sloppiness: Sloppiness) async throws {
+        let server = try Self.server(sloppiness)
+        var crawler = OCPIPageCrawler()
+        crawler.limit = 50
+        crawler.timeout = 1
+        crawler.backoff = .milliseconds(20)
+        let collected = OCPISenderTests.Collected()
+        let summary = try await crawler.crawl(endpoint: "http://127.0.0.1:\(server.port)/sender/locations") {
+            collected.add($0)
+        }
+        #expect(collected.all.map { OCPISenderTests.text($0, "id") } == Self.ids, "\(sloppiness)")
+        #expect(summary.objects == 25 && summary.pages == 3, "\(sloppiness)")
+        let fallbacks = [Sloppiness.brokenLink, .foreignLink, .noLinkButTotal].contains(sloppiness) ? 2 : 0
+        #expect(summary.offsetFallbacks == fallbacks, "\(sloppiness)")
+        await server.shutdown()
+    }
+
+    @Test func aSenderThatKeepsFailingIsAnErrorNamingIt() async throws {
+        var router = HTTPRouter()
+        router.get("/sender/locations") { _, _ in HTTPResponse(status: .serviceUnavailable, body: Array("down".utf8)) }
+        var configuration = HTTPServerConfiguration()
+        configuration.port = 0
+        configuration.eventLoops = 1
+        let server = try HTTPServer(configuration: configuration, router: router, accessLog: { _ in })
+        var crawler = OCPIPageCrawler()
+        crawler.retries = 2
+        crawler.backoff = .milliseconds(10)
+        await #expect(throws: OCPIPageCrawler.CrawlError.self) {
+            _ = try await crawler.crawl(endpoint: "http://127.0.0.1:\(server.port)/sender/locations") { _ in }
+        }
+        await server.shutdown()
+    }
+
+    @Test func linkHeadersAsPeersSendThem() {
+        #expect(LinkHeader.target([#"<https://a/b?x=1,2>; rel="next""#], relation: "next") == "https://a/b?x=1,2")
+        #expect(
+            LinkHeader.target(["<https://a/p>; rel=prev, <https://a/n>; rel=next"], relation: "next") == "https://a/n")
+        #expect(
+            LinkHeader.target([#"<https://a/n>; title="a; b, c"; rel="prev next""#], relation: "next") == "https://a/n")
+        #expect(LinkHeader.target(["", "<https://a/p>; rel=prev"], relation: "next") == nil)
+        #expect(LinkHeader.target(["garbage"], relation: "next") == nil)
+    }
+}
