@@ -111,11 +111,16 @@ struct OCPISenderTests {
             }.joined(separator: ",") + "]"
     }
 
-    static func ingest(_ store: any Store, _ text: String, full: Bool = false) async throws -> IngestRunSummary {
+    static func ingest(_ store: any Store, _ text: String, full: Bool = false, fullConfirmed: Bool = false)
+        async throws -> IngestRunSummary
+    {
         let file = Fixtures.temporaryDirectory().appendingPathComponent("vlt.json")
         try Data(text.utf8).write(to: file)
         var ingest = FileIngest(store: store)
-        if full { ingest.fullDelivery = FileIngest.FullDelivery(party: try PartyCode(parsing: "CL*VLT")) }
+        if full || fullConfirmed {
+            ingest.fullDelivery = FileIngest.FullDelivery(
+                party: try PartyCode(parsing: "CL*VLT"), confirmed: fullConfirmed)
+        }
         return try await ingest.ingest(path: file.path, party: nil, version: nil).run.summary
     }
 

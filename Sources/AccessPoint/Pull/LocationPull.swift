@@ -1,0 +1,156 @@
+import Foundation
+import JSON
+import OCPI
+import RegistryCore
+import Storage
+import Synchronization
+
+/// Pulls one operator's locations from its OCPI Sender (issue #7; ocpi.md §3.1, §3.3, §7.5):
+/// discovers the Sender through the versions endpoints, crawls it (a delta from `since`, or
+/// everything), and ingests every page into one ingest run of kind `pull`, exactly as a file:
+/// findings (the register's too), history, no-op detection, all or nothing. A full pull is the
+/// party's whole current set, so its stored locations missing from it are marked removed, unless
+/// that is more than `maximumRemovedShare` of them and not `confirmed`.
+public struct LocationPull: Sendable {
+    public let store: any Store
+    public var crawler: OCPIPageCrawler
+    public var maximumRemovedShare = 0.2
+
+    public init(store: any Store, token: String?) {
+        self.store = store
+        crawler = OCPIPageCrawler(token: token)
+        crawler.limit = 1000
+    }
+
+    public struct Report: Sendable {
+        public var run: IngestRun
+        public var endpoint: String
+        public var pages: Int
+        public var refusals: [IngestRefusal]
+        /// A full pull's removals held back: how many were missing, of how many.
+        public var removalsWithheld: (absent: Int, of: Int)?
+    }
+
+    public enum PullError: Error, CustomStringConvertible {
+        case discovery(String)
+
+        public var description: String {
+            switch self {
+            case .discovery(let reason): "cannot find the operator's Locations Sender: \(reason)"
+            }
+        }
+    }
+
+    /// The Locations Sender's URL and version: the versions endpoint's entry for `version`
+    /// (or the newest one we read), then its details' `locations` endpoint with role `SENDER`
+    /// (2.1.1 has no roles).
+    public func discover(versionsURL: String, version wanted: OCPIVersion?) async throws -> (String, OCPIVersion) {
+        let versions = try await envelopeData(versionsURL)
+        guard case .array(let entries) = versions else { throw PullError.discovery("\(versionsURL) lists no versions") }
+        let offered: [(OCPIVersion, String)] = entries.compactMap { entry in
+            guard case .string(let text)? = entry["version"], case .string(let url)? = entry["url"],
+                let version = OCPIVersion(text: text)
+            else { return nil }
+            return (version, url)
+        }
+        let readable: [OCPIVersion] = [.v2_3_0, .v2_2_1, .v2_2, .v2_1_1]
+        guard
+            let (version, detailsURL) = wanted.map({ wanted in offered.first { $0.0 == wanted } })
+                ?? readable.lazy.compactMap({ version in offered.first { $0.0 == version } }).first
+        else {
+            throw PullError.discovery(
+                "\(versionsURL) offers \(offered.map(\.0.rawValue).joined(separator: ", ")), not "
+                    + (wanted?.rawValue ?? "a version we read"))
+        }
+        guard case .object(let details) = try await envelopeData(detailsURL),
+            case .array(let endpoints)? = details["endpoints"]
+        else { throw PullError.discovery("\(detailsURL) lists no endpoints") }
+        for endpoint in endpoints {
+            guard case .string("locations")? = endpoint["identifier"], case .string(let url)? = endpoint["url"] else {
+                continue
+            }
+            if case .string(let role)? = endpoint["role"], role.uppercased() != "SENDER" { continue }
+            return (url, version)
+        }
+        throw PullError.discovery("\(detailsURL) has no locations SENDER endpoint")
+    }
+
+    private func envelopeData(_ url: String) async throws -> JSONValue {
+        let response = try await crawler.getRetrying(url)
+        guard case .object(let envelope) = try JSONParser.parse(response.body) else {
+            throw PullError.discovery("\(url) did not answer an OCPI envelope")
+        }
+        return envelope["data"] ?? .null
+    }
+
+    /// Crawls and ingests. `since` makes it a delta; `full` a full pull that removes what is absent.
+    public func pull(
+        party: PartyCode, endpoint: String, version: OCPIVersion, since: Timestamp? = nil, full: Bool = false,
+        confirmed: Bool = false
+    ) async throws -> Report {
+        let register = try await store.register.snapshot()
+        let session = try await store.beginIngest(
+            IngestRunStart(kind: .pull, source: endpoint, party: party, ocpiVersion: version.rawValue))
+        let state = Mutex(PullState())
+        let decoder = LocationDecoder(version: version, declaredParty: party)
+        do {
+            let summary = try await crawler.crawl(endpoint: endpoint, window: SenderWindow(from: since)) { objects in
+                let batch = state.withLock { state in state.take(objects, decoder: decoder, register: register) }
+                let outcomes = try await session.apply(batch.incoming)
+                if !batch.refusals.isEmpty { try await session.refuse(batch.refusals) }
+                state.withLock { state in for outcome in outcomes { state.summary.count(outcome) } }
+            }
+            var withheld: (absent: Int, of: Int)?
+            if full {
+                let current = try await session.currentKeys(of: party)
+                let absent = current.subtracting(state.withLock { $0.delivered })
+                if confirmed || Double(absent.count) <= maximumRemovedShare * Double(current.count) {
+                    let removed = try await session.remove(absent.sorted { $0.description < $1.description })
+                    state.withLock { $0.summary.removed = removed }
+                } else {
+                    withheld = (absent.count, current.count)
+                }
+            }
+            let run = try await session.finish(state.withLock { $0.summary })
+            return Report(
+                run: run, endpoint: endpoint, pages: summary.pages, refusals: state.withLock { $0.refusals },
+                removalsWithheld: withheld)
+        } catch {
+            _ = try? await session.abandon(error: "\(error)", state.withLock { $0.summary })
+            throw error
+        }
+    }
+
+    /// What a pull has seen so far.
+    struct PullState {
+        var summary = IngestRunSummary()
+        var refusals: [IngestRefusal] = []
+        var delivered: Set<LocationKey> = []
+
+        /// Decodes one page: the locations to store and the records refused.
+        mutating func take(_ objects: [JSONValue], decoder: LocationDecoder, register: RegisterSnapshot)
+            -> (incoming: [IncomingLocation], refusals: [IngestRefusal])
+        {
+            var incoming: [IncomingLocation] = []
+            var refused: [IngestRefusal] = []
+            for object in objects {
+                summary.read += 1
+                switch decoder.decode(object) {
+                case .success(var decoded):
+                    decoded.findings += register.findings(of: decoded.location)
+                    for finding in decoded.findings { summary.findingsByCode[finding.code, default: 0] += 1 }
+                    delivered.insert(decoded.location.key)
+                    incoming.append(CanonicalDocument.incoming(decoded))
+                case .failure(let refusal):
+                    summary.refused += 1
+                    refused.append(
+                        IngestRefusal(
+                            position: summary.read, byteOffset: nil, locationID: refusal.locationID,
+                            reason: refusal.reason))
+                }
+            }
+            if refusals.count < 1000 { refusals += refused.prefix(1000 - refusals.count) }
+            return (incoming, refused)
+        }
+    }
+}
