@@ -11,7 +11,8 @@ enum Program {
     static var commands: [any RegistryCommand.Type] {
         [
             MigrateCommand.self, IngestCommand.self, ExportCommand.self, StatsCommand.self, ServeCommand.self,
-            GenerateCommand.self, SchemaCommand.self, TokenCommand.self, OfficeCommand.self,
+            GenerateCommand.self, SchemaCommand.self, TokenCommand.self, OfficeCommand.self, FeedsCommand.self,
+            PullCommand.self,
         ]
     }
 

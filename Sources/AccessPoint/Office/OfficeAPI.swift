@@ -126,6 +126,23 @@ struct OfficeAPI: Sendable {
             writer.endObject()
             return .json(writer.bytes)
         }
+        office("GET", "/api/v1/parties/{code}/ingest-runs") { request, parameters, _ in
+            let values = try Self.query(request, ["limit"])
+            let limit =
+                try values["limit"].map { text in
+                    guard let limit = Int(text), (1...1000).contains(limit) else {
+                        throw FormProblems([FieldProblem("limit", "a whole number from 1 to 1000")])
+                    }
+                    return limit
+                } ?? 50
+            guard let party = try? PartyCode(parsing: parameters["code"]!) else {
+                throw FormProblems([FieldProblem("code", "'\(parameters["code"]!)' is not a party code such as CL*ABC")]
+                )
+            }
+            let runs = try await api.store.ingestRuns(limit: limit, party: party)
+            let feed = try await api.register.feed(of: party)
+            return .json(IngestRunDocument.json(runs, feed: feed))
+        }
         office("GET", "/api/v1/office/audit") { request, _, _ in
             let values = try Self.query(request, ["subject", "limit"])
             let limit =

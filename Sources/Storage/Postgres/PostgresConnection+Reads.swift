@@ -120,9 +120,11 @@ extension PostgresConnection {
         }
     }
 
-    func ingestRuns(limit: Int) throws(StoreError) -> [IngestRun] {
+    func ingestRuns(limit: Int, party: PartyCode?) throws(StoreError) -> [IngestRun] {
         let client = try client()
-        let rows = try client.query("SELECT id FROM ingest_runs ORDER BY id DESC LIMIT $1", [.integer(Int64(limit))])
+        let rows = try client.query(
+            "SELECT id FROM ingest_runs WHERE $2::text IS NULL OR party = $2 ORDER BY id DESC LIMIT $1",
+            [.integer(Int64(limit)), party.map { .text($0.description) } ?? .null])
         return try (0..<rows.count).map { row throws(StoreError) in try run(rows.int(row, 0), client: client) }
     }
 

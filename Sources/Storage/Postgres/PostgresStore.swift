@@ -97,8 +97,8 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
         try await read { try await $0.history(of: key) }
     }
 
-    public func ingestRuns(limit: Int) async throws -> [IngestRun] {
-        try await read { try await $0.ingestRuns(limit: limit) }
+    public func ingestRuns(limit: Int, party: PartyCode?) async throws -> [IngestRun] {
+        try await read { try await $0.ingestRuns(limit: limit, party: party) }
     }
 
     public func refusals(ofRun runID: Int64) async throws -> [IngestRefusal] {

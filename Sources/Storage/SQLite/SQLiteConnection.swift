@@ -469,9 +469,12 @@ actor SQLiteConnection {
         while try rows.step() { try body(Self.storedLocation(rows)) }
     }
 
-    func ingestRuns(limit: Int) throws -> [IngestRun] {
+    func ingestRuns(limit: Int, party: PartyCode?) throws -> [IngestRun] {
         let db = try db()
-        let rows = try db.prepared("SELECT id FROM ingest_runs ORDER BY id DESC LIMIT ?").bind(.integer(Int64(limit)))
+        let rows = try db.prepared(
+            "SELECT id FROM ingest_runs WHERE ?1 IS NULL OR party = ?1 ORDER BY id DESC LIMIT ?2"
+        )
+        .bind(party.map { .text($0.description) } ?? .null, .integer(Int64(limit)))
         var ids: [Int64] = []
         while try rows.step() { ids.append(rows.int(0)) }
         return try ids.map { id throws(StoreError) in try run(id, db: db) }

@@ -75,8 +75,8 @@ public final class SQLiteStore: Store, SQLTransactions {
         try await reader.history(of: key)
     }
 
-    public func ingestRuns(limit: Int) async throws -> [IngestRun] {
-        try await reader.ingestRuns(limit: limit)
+    public func ingestRuns(limit: Int, party: PartyCode?) async throws -> [IngestRun] {
+        try await reader.ingestRuns(limit: limit, party: party)
     }
 
     public func refusals(ofRun runID: Int64) async throws -> [IngestRefusal] {

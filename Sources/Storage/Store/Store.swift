@@ -37,8 +37,8 @@ public protocol Store: Sendable {
     /// Every version of a location, oldest first.
     func history(of key: LocationKey) async throws -> [LocationVersion]
 
-    /// The most recent ingest runs, newest first.
-    func ingestRuns(limit: Int) async throws -> [IngestRun]
+    /// The most recent ingest runs, newest first; only the party's when one is given.
+    func ingestRuns(limit: Int, party: PartyCode?) async throws -> [IngestRun]
 
     /// The refusals of one run, in input order.
     func refusals(ofRun runID: Int64) async throws -> [IngestRefusal]
@@ -86,4 +86,9 @@ public protocol IngestSession: Sendable {
 
     /// Rolls back everything applied and closes the run as failed with `error`.
     func abandon(error: String, _ summary: IngestRunSummary) async throws -> IngestRun
+}
+
+extension Store {
+    /// The most recent ingest runs of every party, newest first.
+    public func ingestRuns(limit: Int) async throws -> [IngestRun] { try await ingestRuns(limit: limit, party: nil) }
 }

@@ -35,6 +35,7 @@ enum ServeCommand: RegistryCommand {
             the ID Registration Office under /api/v1/parties, /api/v1/applications and /api/v1/office; the OCPI
             Locations Sender (2.1.1, 2.2.1, 2.3.0) from /ocpi/versions, open data unless --ocpi-token-required; and
             the dumps /opendata/locations.json (OCPI 2.2.1), .csv and .geojson (read-API filters, ETag).
+            Feeds added with 'chargereg feeds add' are pulled when due (a line per pull on standard error).
             One access-log line (JSON) per request goes to standard error. SIGTERM or SIGINT stops accepting,
             lets requests in flight finish, closes the database and exits 0.
             """)
@@ -84,7 +85,11 @@ enum ServeCommand: RegistryCommand {
         Output.err(
             "serving on http://\(configuration.host):\(server.port) (database \(RegistryDatabase.redacted(database)))\n"
         )
+        // Operators' Senders are pulled when due (chargereg feeds); on PostgreSQL one instance a round.
+        let scheduler = Task { await FeedPuller(store: store).schedule { Output.err("pull: \($0)\n") } }
         await server.runUntilSignalled()
+        scheduler.cancel()
+        await scheduler.value
         await store.close()
         Output.err("stopped\n")
         return 0

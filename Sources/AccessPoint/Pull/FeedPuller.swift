@@ -1,0 +1,76 @@
+import OCPI
+import RegistryCore
+import Storage
+
+/// Runs the pulls of stored feeds (issue #7): one now (`chargereg pull`), or whenever due
+/// (`serve`'s scheduler): a delta every few minutes from the last pull's start minus a margin,
+/// a full pull daily; intervals are per feed. A failing feed is recorded and never holds up the
+/// others.
+public struct FeedPuller: Sendable {
+    public let store: any Store
+    /// How often the scheduler looks for due feeds.
+    public var tick: Duration = .seconds(30)
+
+    public init(store: any Store) { self.store = store }
+
+    /// What one feed's pull gave.
+    public struct Outcome: Sendable {
+        public var feed: Feed
+        public var kind: PullKind
+        public var report: LocationPull.Report?
+        public var error: String?
+    }
+
+    /// Pulls one feed now: `kind` nil means a delta, or a full pull when none ran yet.
+    public func pull(_ feed: Feed, kind requested: PullKind? = nil, confirmed: Bool = false) async -> Outcome {
+        let kind = requested ?? (feed.lastFullStartedAt == nil ? .full : .delta)
+        let started = RegistryClock.system.now()
+        do {
+            let pull = LocationPull(store: store, token: feed.token)
+            let (endpoint, version) = try await pull.discover(
+                versionsURL: feed.versionsURL, version: feed.ocpiVersion.flatMap(OCPIVersion.init(text:)))
+            let report = try await pull.pull(
+                party: feed.party, endpoint: endpoint, version: version,
+                since: kind == .delta ? feed.deltaStart() : nil, full: kind == .full, confirmed: confirmed)
+            try await store.register.recordPull(of: feed.party, kind: kind, startedAt: started, error: nil)
+            return Outcome(feed: feed, kind: kind, report: report)
+        } catch {
+            try? await store.register.recordPull(of: feed.party, kind: kind, startedAt: started, error: "\(error)")
+            return Outcome(feed: feed, kind: kind, error: "\(error)")
+        }
+    }
+
+    /// The feeds due now, each pulled once; on PostgreSQL only one instance does a round.
+    public func runDue(log: @Sendable (String) -> Void) async {
+        _ = try? await store.exclusively("pull-round") {
+            let now = RegistryClock.system.now()
+            for feed in try await store.register.feeds() {
+                guard let kind = feed.due(at: now) else { continue }
+                let outcome = await pull(feed, kind: kind)
+                log(Self.describe(outcome))
+            }
+        }
+    }
+
+    /// Runs rounds until the task is cancelled.
+    public func schedule(log: @escaping @Sendable (String) -> Void) async {
+        while !Task.isCancelled {
+            await runDue(log: log)
+            try? await Task.sleep(for: tick)
+        }
+    }
+
+    public static func describe(_ outcome: Outcome) -> String {
+        guard let report = outcome.report else {
+            return "\(outcome.feed.party): \(outcome.kind.rawValue) pull failed: \(outcome.error ?? "")"
+        }
+        let s = report.run.summary
+        var text =
+            "\(outcome.feed.party): \(outcome.kind.rawValue) pull of \(report.endpoint): \(report.pages) pages, read \(s.read), new \(s.created), changed \(s.changed), unchanged \(s.unchanged), refused \(s.refused), removed \(s.removed)"
+        if let withheld = report.removalsWithheld {
+            text +=
+                "; not removed: \(withheld.absent) of \(withheld.of) locations are missing (over 20%); run 'chargereg pull --party \(outcome.feed.party) --full --confirm-removals'"
+        }
+        return text
+    }
+}

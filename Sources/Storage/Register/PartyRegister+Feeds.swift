@@ -1,0 +1,118 @@
+import RegistryCore
+
+/// An operator's OCPI Sender the access point pulls (issue #7): where, with which token and
+/// version, how often, and how the last pulls went.
+public struct Feed: Sendable, Equatable {
+    public var id: Int64
+    public var party: PartyCode
+    public var versionsURL: String
+    /// The token to send; never shown by listings.
+    public var token: String?
+    public var ocpiVersion: String?
+    public var deltaMinutes: Int
+    public var fullHours: Int
+    public var lastDeltaStartedAt: Timestamp?
+    public var lastFullStartedAt: Timestamp?
+    public var lastError: String?
+    public var lastErrorAt: Timestamp?
+
+    /// What a scheduler should run now: a full pull when none ran within `fullHours`, else a
+    /// delta when none ran within `deltaMinutes`, else nothing.
+    public func due(at now: Timestamp) -> PullKind? {
+        guard let lastFull = lastFullStartedAt?.microseconds,
+            now.microseconds - lastFull < Int64(fullHours) * 3_600_000_000
+        else { return .full }
+        let lastAny = max(lastFull, lastDeltaStartedAt?.microseconds ?? lastFull)
+        return now.microseconds - lastAny >= Int64(deltaMinutes) * 60_000_000 ? .delta : nil
+    }
+
+    /// Where a delta starts: the last successful pull's start minus a margin, so that a record
+    /// changed while that pull ran is not missed (ocpi.md §7.5).
+    public func deltaStart(margin seconds: Int64 = 60) -> Timestamp? {
+        guard let last = [lastFullStartedAt, lastDeltaStartedAt].compactMap({ $0?.microseconds }).max() else {
+            return nil
+        }
+        return Timestamp(microseconds: last - seconds * 1_000_000)
+    }
+}
+
+public enum PullKind: String, Sendable {
+    case delta, full
+}
+
+extension PartyRegister {
+    /// Adds or replaces the party's feed; logged.
+    public func saveFeed(
+        party: PartyCode, versionsURL: String, token: String?, ocpiVersion: String?, deltaMinutes: Int,
+        fullHours: Int, actor: String
+    ) async throws -> Feed {
+        guard versionsURL.hasPrefix("http://") || versionsURL.hasPrefix("https://") else {
+            throw RegisterConflict("the versions URL must be an http(s) URL, not '\(versionsURL)'")
+        }
+        guard deltaMinutes >= 1, fullHours >= 1 else {
+            throw RegisterConflict("intervals must be at least 1 minute (delta) and 1 hour (full)")
+        }
+        let now = clock.now()
+        return try await database.transaction { session in
+            try session.execute("DELETE FROM feeds WHERE party_code = $1", [.text(party.compact)])
+            try session.execute(
+                """
+                INSERT INTO feeds (party_code, versions_url, token, ocpi_version, delta_minutes, full_hours, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """,
+                [
+                    .text(party.compact), .text(versionsURL), .optional(token), .optional(ocpiVersion),
+                    .integer(Int64(deltaMinutes)), .integer(Int64(fullHours)), .integer(now.microseconds),
+                ])
+            try Self.audit(
+                session, at: now, actor: actor, action: "save-feed", subject: "code:\(party)", reason: nil,
+                detail: versionsURL)
+            return try Self.feeds(session, where: "party_code = $1", [.text(party.compact)]).first!
+        }
+    }
+
+    public func feeds() async throws -> [Feed] {
+        try await database.transaction { try Self.feeds($0, where: "1 = 1", []) }
+    }
+
+    public func feed(of party: PartyCode) async throws -> Feed? {
+        try await database.transaction { try Self.feeds($0, where: "party_code = $1", [.text(party.compact)]).first }
+    }
+
+    /// Records a pull's start (when it succeeded) or its error.
+    public func recordPull(of party: PartyCode, kind: PullKind, startedAt: Timestamp, error: String?) async throws {
+        let now = clock.now()
+        try await database.transaction { session in
+            if let error {
+                try session.execute(
+                    "UPDATE feeds SET last_error = $2, last_error_at = $3 WHERE party_code = $1",
+                    [.text(party.compact), .text(error), .integer(now.microseconds)])
+            } else {
+                let column = kind == .full ? "last_full_started_at" : "last_delta_started_at"
+                try session.execute(
+                    "UPDATE feeds SET \(column) = $2, last_error = NULL, last_error_at = NULL WHERE party_code = $1",
+                    [.text(party.compact), .integer(startedAt.microseconds)])
+            }
+        }
+    }
+
+    private static func feeds(_ session: any SQLSession, where condition: String, _ parameters: [SQLValue]) throws
+        -> [Feed]
+    {
+        try session.rows(
+            """
+            SELECT id, party_code, versions_url, token, ocpi_version, delta_minutes, full_hours,
+                last_delta_started_at, last_full_started_at, last_error, last_error_at
+            FROM feeds WHERE \(condition) ORDER BY party_code
+            """, parameters
+        ).compactMap { row in
+            guard let party = try? PartyCode(parsing: row.string(1)) else { return nil }
+            return Feed(
+                id: row.int(0) ?? 0, party: party, versionsURL: row.string(2), token: row.text(3),
+                ocpiVersion: row.text(4), deltaMinutes: Int(row.int(5) ?? 5), fullHours: Int(row.int(6) ?? 24),
+                lastDeltaStartedAt: row.int(7).map(Timestamp.init(microseconds:)),
+                lastFullStartedAt: row.int(8).map(Timestamp.init(microseconds:)), lastError: row.text(9),
+                lastErrorAt: row.int(10).map(Timestamp.init(microseconds:)))
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import AccessPoint
+import CLI
+import Foundation
+import RegistryCore
+import Storage
+
+/// `chargereg pull`: pulls the stored feeds now (issue #7).
+enum PullCommand: RegistryCommand {
+    static let spec = CommandSpec(
+        name: "pull", abstract: "Pull operators' OCPI Senders now (all feeds, or one party's).",
+        options: [
+            databaseOption,
+            OptionSpec("--party", value: "CC*PID", help: "Only this party's feed."),
+            OptionSpec("--full", help: "A full pull (default: a delta, or a full pull when none ran yet)."),
+            OptionSpec(
+                "--confirm-removals",
+                help: "With --full: remove even when more than 20% of the party's locations are missing."),
+        ],
+        discussion: """
+            Each pull is one ingest run of kind pull, all or nothing: findings, history and no-op detection
+            as for files. A full pull marks the party's locations that its Sender no longer lists as
+            removed; more than 20% at once is held back until --confirm-removals. A failing feed is
+            reported and the others go on. Exit status 1 when any pull failed.
+            """)
+
+    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        let party: PartyCode?
+        do { party = try arguments.value("--party").map { try PartyCode(parsing: $0) } } catch {
+            throw UsageError(command: spec.name, message: "--party: \(error)")
+        }
+        if arguments.flag("--confirm-removals") && !arguments.flag("--full") {
+            throw UsageError(command: spec.name, message: "--confirm-removals applies only with --full")
+        }
+        let store = try await RegistryDatabase.open(database(arguments))
+        let feeds = try await store.register.feeds().filter { party == nil || $0.party == party }
+        if feeds.isEmpty {
+            await store.close()
+            throw CommandFailure(
+                description: party.map { "no feed for \($0); add one with 'chargereg feeds add'" } ?? "no feeds")
+        }
+        var failures = 0
+        let puller = FeedPuller(store: store)
+        for feed in feeds {
+            let outcome = await puller.pull(
+                feed, kind: arguments.flag("--full") ? .full : nil, confirmed: arguments.flag("--confirm-removals"))
+            if outcome.report == nil {
+                failures += 1
+                Output.err("chargereg pull: error: " + FeedPuller.describe(outcome) + "\n")
+            } else {
+                Output.out(FeedPuller.describe(outcome) + "\n")
+            }
+        }
+        await store.close()
+        return failures == 0 ? 0 : 1
+    }
+}

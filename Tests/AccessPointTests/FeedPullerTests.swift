@@ -1,0 +1,95 @@
+import Foundation
+import HTTPServer
+import JSON
+import RegistryCore
+@testable import Storage
+import TestDatabases
+import Testing
+
+@testable import AccessPoint
+
+/// Stored feeds and their pulls (issue #7): the first pull of a feed is full, then deltas; a
+/// failing feed is recorded and does not stop the others; the office reads a party's runs.
+@Suite struct FeedPullerTests {
+    @Test func dueAndDeltaStartFollowTheIntervals() throws {
+        let now = Timestamp(seconds: 1_800_000_000)
+        var feed = Feed(
+            id: 1, party: try PartyCode(parsing: "CL*VLT"), versionsURL: "http://x/versions", token: nil,
+            ocpiVersion: nil, deltaMinutes: 5, fullHours: 24, lastDeltaStartedAt: nil, lastFullStartedAt: nil,
+            lastError: nil, lastErrorAt: nil)
+        #expect(feed.due(at: now) == .full && feed.deltaStart() == nil)
+        feed.lastFullStartedAt = Timestamp(seconds: now.seconds - 3600)
+        #expect(feed.due(at: now) == .delta)
+        #expect(feed.deltaStart() == Timestamp(seconds: now.seconds - 3660))
+        feed.lastDeltaStartedAt = Timestamp(seconds: now.seconds - 60)
+        #expect(feed.due(at: now) == nil)
+        feed.lastFullStartedAt = Timestamp(seconds: now.seconds - 86_400)
+        #expect(feed.due(at: now) == .full)
+    }
+
+    @Test(arguments: TestBackend.available)
+    func feedsArePulledAndAFailingOneIsRecorded(_ backend: TestBackend) async throws {
+        try await backend.withStore { source, _ in
+            try await backend.withStore { target, _ in
+                _ = try await OCPISenderTests.ingest(source, OCPISenderTests.feed(Array(1...12)))
+                let server = try OCPISenderTests.serve(source)
+                let register = target.register
+                try await register.configure(OfficeSettings(countries: ["CL"]), actor: "office")
+                try await RepositoryLinkTests.approve(
+                    register, "Voltaje Andino SpA", company: "76.123.456-7", code: "CL*VLT")
+                _ = try await register.saveFeed(
+                    party: try PartyCode(parsing: "CL*VLT"),
+                    versionsURL: "http://127.0.0.1:\(server.port)/ocpi/versions",
+                    token: nil, ocpiVersion: "2.2.1", deltaMinutes: 5, fullHours: 24, actor: "office")
+                _ = try await register.saveFeed(
+                    party: try PartyCode(parsing: "CL*SUR"), versionsURL: "http://127.0.0.1:1/ocpi/versions",
+                    token: "t", ocpiVersion: nil, deltaMinutes: 5, fullHours: 24, actor: "office")
+                await #expect(throws: RegisterConflict.self) {
+                    _ = try await register.saveFeed(
+                        party: try PartyCode(parsing: "CL*SUR"), versionsURL: "ftp://x", token: nil, ocpiVersion: nil,
+                        deltaMinutes: 5, fullHours: 24, actor: "office")
+                }
+                var puller = FeedPuller(store: target)
+                puller.tick = .milliseconds(10)
+                let lines = OCPISenderTests.Collected()
+                await puller.runDue { collected in lines.add([.string(collected)]) }
+                let logged = lines.all.map { if case .string(let text) = $0 { text } else { "" } }
+                #expect(logged.count == 2)
+                #expect(logged.contains { $0.hasPrefix("CL*SUR: full pull failed") })
+                #expect(
+                    logged.contains {
+                        $0.hasPrefix("CL*VLT: full pull of http://127.0.0.1:\(server.port)/ocpi/2.2.1/sender/locations")
+                    })
+                let feeds = try await register.feeds()
+                #expect(feeds.first { $0.party.partyID == "SUR" }?.lastError != nil)
+                let vlt = try #require(feeds.first { $0.party.partyID == "VLT" })
+                #expect(
+                    vlt.lastFullStartedAt != nil && vlt.lastError == nil
+                        && vlt.due(at: RegistryClock.system.now()) == nil)
+                #expect(try await target.listLocations(LocationFilter(), cursor: nil, limit: 100).items.count == 12)
+
+                // The next pull of the feed is a delta from a minute before the last one began, so
+                // what changed just now comes again, unchanged; the office reads the party's runs.
+                let delta = await puller.pull(vlt)
+                #expect(delta.kind == .delta && delta.report?.run.summary.unchanged == 12)
+                var router = HTTPRouter()
+                PublicAPI(store: target, backend: "test").routes(into: &router)
+                let secret = AccessToken.generate(prefix: "cr_office_")
+                _ = try await register.createToken(
+                    hash: AccessToken.hash(secret), role: .office, parties: [], label: "staff", actor: "test")
+                var headers = HTTPHeaders()
+                headers.set("Authorization", "Bearer \(secret)")
+                let response = await router.respond(
+                    to: HTTPRequest(method: "GET", target: "/api/v1/parties/CL*VLT/ingest-runs", headers: headers))
+                let json = try JSONParser.parse(response.body)
+                guard case .array(let runs)? = json["runs"] else { throw CocoaError(.coderReadCorrupt) }
+                #expect(runs.count == 2 && runs.allSatisfy { OCPISenderTests.text($0, "kind") == "pull" })
+                #expect(!String(decoding: response.body, as: UTF8.self).contains("\"token\""))
+                let anonymous = await router.respond(
+                    to: HTTPRequest(method: "GET", target: "/api/v1/parties/CL*VLT/ingest-runs"))
+                #expect(anonymous.status == .unauthorized)
+                await server.shutdown()
+            }
+        }
+    }
+}
