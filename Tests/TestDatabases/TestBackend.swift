@@ -78,15 +78,17 @@ public struct TestDatabase: Sendable {
             + "options=-csearch_path%3D\(schema)&application_name=\(schema)"
     }
 
-    /// Cuts this test's server connections (only those waiting inside an open transaction, if
-    /// asked: never one in the middle of a single autocommit statement), as a network failure or an
-    /// administrator would; returns how many.
+    /// Cuts this test's server connections (only those waiting inside an open transaction that has
+    /// written, if asked: never one in the middle of a single autocommit statement, nor a read-only
+    /// transaction, which the store retries), as a network failure or an administrator would;
+    /// returns how many.
     public func terminateConnections(inTransactionOnly: Bool = false) throws -> Int {
         guard let schema, let serverConninfo else { return 0 }
         let result = try LibPQConnection(conninfo: serverConninfo).query(
             """
             SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-            WHERE application_name = $1 AND (NOT $2 OR state LIKE 'idle in transaction%')
+            WHERE application_name = $1
+                AND (NOT $2 OR (state LIKE 'idle in transaction%' AND backend_xid IS NOT NULL))
             """, [.text(schema), .boolean(inTransactionOnly)])
         return Int(result.int(0, 0))
     }

@@ -128,13 +128,7 @@ struct OfficeAPI: Sendable {
         }
         office("GET", "/api/v1/parties/{code}/ingest-runs") { request, parameters, _ in
             let values = try Self.query(request, ["limit"])
-            let limit =
-                try values["limit"].map { text in
-                    guard let limit = Int(text), (1...1000).contains(limit) else {
-                        throw FormProblems([FieldProblem("limit", "a whole number from 1 to 1000")])
-                    }
-                    return limit
-                } ?? 50
+            let limit = try Self.limit(values, default: 50)
             guard let party = try? PartyCode(parsing: parameters["code"]!) else {
                 throw FormProblems([FieldProblem("code", "'\(parameters["code"]!)' is not a party code such as CL*ABC")]
                 )
@@ -145,13 +139,7 @@ struct OfficeAPI: Sendable {
         }
         office("GET", "/api/v1/office/audit") { request, _, _ in
             let values = try Self.query(request, ["subject", "limit"])
-            let limit =
-                try values["limit"].map { text in
-                    guard let limit = Int(text), (1...1000).contains(limit) else {
-                        throw FormProblems([FieldProblem("limit", "a whole number from 1 to 1000")])
-                    }
-                    return limit
-                } ?? 100
+            let limit = try Self.limit(values, default: 100)
             let events = try await api.register.auditLog(subject: values["subject"], limit: limit)
             var writer = JSONWriter(capacity: 256 + events.count * 200)
             writer.beginObject()
@@ -214,6 +202,15 @@ struct OfficeAPI: Sendable {
         else { throw AuthFailure.forbidden("the token is not valid") }
         guard token.role == .office else { throw AuthFailure.forbidden("this route needs an office token") }
         return "token:\(token.id) (\(token.label))"
+    }
+
+    /// The `limit` parameter: 1 to 1000, or `fallback` when absent.
+    private static func limit(_ values: [String: String], default fallback: Int) throws -> Int {
+        guard let text = values["limit"] else { return fallback }
+        guard let limit = Int(text), (1...1000).contains(limit) else {
+            throw FormProblems([FieldProblem("limit", "a whole number from 1 to 1000")])
+        }
+        return limit
     }
 
     private static func query(_ request: HTTPRequest, _ allowed: Set<String>) throws -> [String: String] {
