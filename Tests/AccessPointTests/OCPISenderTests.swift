@@ -118,7 +118,7 @@ struct OCPISenderTests {
         try Data(text.utf8).write(to: file)
         var ingest = FileIngest(store: store)
         if full || fullConfirmed {
-            ingest.fullDelivery = FileIngest.FullDelivery(
+            ingest.fullDelivery = FullDelivery(
                 party: try PartyCode(parsing: "CL*VLT"), confirmed: fullConfirmed)
         }
         return try await ingest.ingest(path: file.path, party: nil, version: nil).run.summary

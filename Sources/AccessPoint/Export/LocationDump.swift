@@ -113,17 +113,11 @@ public struct LocationDump: Sendable {
         }
         let encoderTimestamps: LocationEncoder.Timestamps =
             timestamps == .registry ? .registry(changedAt: stored.changedAt) : .asSent
-        if format == .ocpi, let rewriter = CanonicalRewriter(version: ocpiVersion) {
-            try rewriter.write(stored.document, timestamps: encoderTimestamps, removed: stored.removed, to: &out)
-            return
-        }
-        guard
-            case .success(let decoded) = LocationDecoder(version: .v2_3_0).decode(try JSONParser.parse(stored.document))
-        else { throw DumpError.unreadableDocument(stored.key.description) }
         switch format {
-        case .ocpi: out += LocationEncoder(version: ocpiVersion, timestamps: encoderTimestamps).encode(decoded.location)
-        case .csv: LocationCSV.rows(decoded.location, changedAt: stored.changedAt, &out)
-        case .geojson: LocationGeoJSON.feature(decoded.location, changedAt: stored.changedAt, &out)
+        case .ocpi: try CanonicalDocument.write(stored, as: ocpiVersion, timestamps: encoderTimestamps, to: &out)
+        case .csv: LocationCSV.rows(try CanonicalDocument.location(of: stored), changedAt: stored.changedAt, &out)
+        case .geojson:
+            LocationGeoJSON.feature(try CanonicalDocument.location(of: stored), changedAt: stored.changedAt, &out)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Hashing
+import JSON
 import OCPI
 import RegistryCore
 import Storage
@@ -16,6 +17,41 @@ public enum CanonicalDocument {
         return IncomingLocation(
             location: decoded.location, findings: decoded.findings, document: document,
             contentHash: contentHash(document, skipping: timestamps))
+    }
+
+    /// The incoming form of a decoded location with the register's findings on its EVSE IDs added
+    /// (issue #5): what every ingest path stores.
+    public static func incoming(_ decoded: DecodedLocation, checkedAgainst register: RegisterSnapshot)
+        -> IncomingLocation
+    {
+        var decoded = decoded
+        decoded.findings += register.findings(of: decoded.location)
+        return incoming(decoded)
+    }
+
+    /// A stored location's model, read back from its canonical document.
+    static func location(of stored: StoredLocation) throws -> Location {
+        guard
+            case .success(let decoded) = LocationDecoder(version: version).decode(try JSONParser.parse(stored.document))
+        else { throw DumpError.unreadableDocument(stored.key.description) }
+        return decoded.location
+    }
+
+    /// Writes a stored location as `target`'s Location: from the stored bytes for 2.2.1 and 2.3.0
+    /// (`CanonicalRewriter`), through the model for 2.1.1; a removed location's EVSEs say `REMOVED`.
+    static func write(
+        _ stored: StoredLocation, as target: OCPIVersion, timestamps: LocationEncoder.Timestamps,
+        to out: inout [UInt8]
+    ) throws {
+        if let rewriter = CanonicalRewriter(version: target) {
+            try rewriter.write(stored.document, timestamps: timestamps, removed: stored.removed, to: &out)
+            return
+        }
+        var location = try location(of: stored)
+        if stored.removed {
+            for index in location.evses.indices { location.evses[index].status = .known(.removed) }
+        }
+        out += LocationEncoder(version: target, timestamps: timestamps).encode(location)
     }
 
     /// SHA-256 of the document without the given byte ranges.

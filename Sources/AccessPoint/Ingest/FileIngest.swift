@@ -18,24 +18,8 @@ public struct FileIngest: Sendable {
     public var batchSize = 500
     /// At most this many party-less records wait for the end of the feed; later ones are refused.
     public var maximumDeferred = 100_000
-    /// A full delivery: the file is the party's whole current set (OCPI 3.1: "the new truth"),
-    /// so its current locations missing from the file are marked removed.
+    /// A full delivery: the file is the party's whole current set.
     public var fullDelivery: FullDelivery?
-
-    /// What a full delivery may remove.
-    public struct FullDelivery: Sendable {
-        public var party: PartyCode
-        /// Removing more than this share of the party's locations at once is withheld unless
-        /// `confirmed`: a truncated file must not empty the register.
-        public var maximumRemovedShare: Double
-        public var confirmed: Bool
-
-        public init(party: PartyCode, maximumRemovedShare: Double = 0.2, confirmed: Bool = false) {
-            self.party = party
-            self.maximumRemovedShare = maximumRemovedShare
-            self.confirmed = confirmed
-        }
-    }
 
     public init(store: any Store) { self.store = store }
 
@@ -48,7 +32,7 @@ public struct FileIngest: Sendable {
         public var refusals: [IngestRefusal]
         public var bytes: Int
         /// Locations a full delivery would have removed but withheld (above the share, unconfirmed).
-        public var removalsWithheld: (absent: Int, of: Int)?
+        public var removalsWithheld: FullDelivery.Withheld?
     }
 
     /// Ingests one file. If the database connection drops before the file's transaction
@@ -95,17 +79,9 @@ public struct FileIngest: Sendable {
             state.resolveDeferred()
             try await flush(&state, session, &applying)
             try await settle(&state, &applying)
-            var withheld: (absent: Int, of: Int)?
+            var withheld: FullDelivery.Withheld?
             if let fullDelivery {
-                let current = try await session.currentKeys(of: fullDelivery.party)
-                let absent = current.subtracting(state.delivered)
-                if fullDelivery.confirmed
-                    || Double(absent.count) <= fullDelivery.maximumRemovedShare * Double(current.count)
-                {
-                    state.summary.removed = try await session.remove(absent.sorted { $0.description < $1.description })
-                } else {
-                    withheld = (absent.count, current.count)
-                }
+                (state.summary.removed, withheld) = try await fullDelivery.removeAbsent(state.delivered, in: session)
             }
             let run = try await session.finish(state.summary)
             return Report(
@@ -201,15 +177,14 @@ public struct FileIngest: Sendable {
         }
 
         private mutating func accept(_ decoded: DecodedLocation) {
-            var decoded = decoded
-            decoded.findings += register.findings(of: decoded.location)
-            for finding in decoded.findings { summary.findingsByCode[finding.code, default: 0] += 1 }
+            let incoming = CanonicalDocument.incoming(decoded, checkedAgainst: register)
+            summary.count(incoming.findings)
             feedOperators.formUnion(LocationDecoder.operatorCodes(of: decoded.location))
             let key = decoded.location.key
             if let fullParty, key.countryCode == fullParty.countryCode, key.partyID == fullParty.partyID {
                 delivered.insert(key)
             }
-            batch.append(CanonicalDocument.incoming(decoded))
+            batch.append(incoming)
         }
 
         private mutating func refuse(_ refusal: LocationRefusal, position: Int, offset: Int) {

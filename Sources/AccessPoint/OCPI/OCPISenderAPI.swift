@@ -1,4 +1,3 @@
-import Foundation
 import HTTPServer
 import JSON
 import OCPI
@@ -184,18 +183,8 @@ public struct OCPISenderAPI: Sendable {
 
     /// One stored location as the version's Location, with the registry's timestamps.
     static func write(_ stored: StoredLocation, _ version: OCPIVersion, _ out: inout [UInt8]) throws {
-        let timestamps = LocationEncoder.Timestamps.registry(changedAt: stored.changedAt)
-        if let rewriter = CanonicalRewriter(version: version) {
-            try rewriter.write(stored.document, timestamps: timestamps, removed: stored.removed, to: &out)
-            return
-        }
-        guard
-            case .success(var decoded) = LocationDecoder(version: .v2_3_0).decode(try JSONParser.parse(stored.document))
-        else { throw DumpError.unreadableDocument(stored.key.description) }
-        if stored.removed {
-            for index in decoded.location.evses.indices { decoded.location.evses[index].status = .known(.removed) }
-        }
-        out += LocationEncoder(version: version, timestamps: timestamps).encode(decoded.location)
+        try CanonicalDocument.write(
+            stored, as: version, timestamps: .registry(changedAt: stored.changedAt), to: &out)
     }
 
     /// `GET …/locations/{location_id}[/{evse_uid}[/{connector_id}]]`. The URL names no party; when

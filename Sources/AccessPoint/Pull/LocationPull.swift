@@ -28,7 +28,7 @@ public struct LocationPull: Sendable {
         public var pages: Int
         public var refusals: [IngestRefusal]
         /// A full pull's removals held back: how many were missing, of how many.
-        public var removalsWithheld: (absent: Int, of: Int)?
+        public var removalsWithheld: FullDelivery.Withheld?
     }
 
     public enum PullError: Error, CustomStringConvertible {
@@ -76,11 +76,7 @@ public struct LocationPull: Sendable {
     }
 
     private func envelopeData(_ url: String) async throws -> JSONValue {
-        let response = try await crawler.getRetrying(url)
-        guard case .object(let envelope) = try JSONParser.parse(response.body) else {
-            throw PullError.discovery("\(url) did not answer an OCPI envelope")
-        }
-        return envelope["data"] ?? .null
+        try OCPIPageCrawler.data(try await crawler.getRetrying(url).body, url: url)
     }
 
     /// Crawls and ingests. `since` makes it a delta; `full` a full pull that removes what is absent.
@@ -100,16 +96,13 @@ public struct LocationPull: Sendable {
                 if !batch.refusals.isEmpty { try await session.refuse(batch.refusals) }
                 state.withLock { state in for outcome in outcomes { state.summary.count(outcome) } }
             }
-            var withheld: (absent: Int, of: Int)?
+            var withheld: FullDelivery.Withheld?
             if full {
-                let current = try await session.currentKeys(of: party)
-                let absent = current.subtracting(state.withLock { $0.delivered })
-                if confirmed || Double(absent.count) <= maximumRemovedShare * Double(current.count) {
-                    let removed = try await session.remove(absent.sorted { $0.description < $1.description })
-                    state.withLock { $0.summary.removed = removed }
-                } else {
-                    withheld = (absent.count, current.count)
-                }
+                let delivery = FullDelivery(
+                    party: party, maximumRemovedShare: maximumRemovedShare, confirmed: confirmed)
+                let (removed, held) = try await delivery.removeAbsent(state.withLock { $0.delivered }, in: session)
+                state.withLock { $0.summary.removed = removed }
+                withheld = held
             }
             let run = try await session.finish(state.withLock { $0.summary })
             return Report(
@@ -136,11 +129,11 @@ public struct LocationPull: Sendable {
             for object in objects {
                 summary.read += 1
                 switch decoder.decode(object) {
-                case .success(var decoded):
-                    decoded.findings += register.findings(of: decoded.location)
-                    for finding in decoded.findings { summary.findingsByCode[finding.code, default: 0] += 1 }
+                case .success(let decoded):
+                    let checked = CanonicalDocument.incoming(decoded, checkedAgainst: register)
+                    summary.count(checked.findings)
                     delivered.insert(decoded.location.key)
-                    incoming.append(CanonicalDocument.incoming(decoded))
+                    incoming.append(checked)
                 case .failure(let refusal):
                     summary.refused += 1
                     refused.append(

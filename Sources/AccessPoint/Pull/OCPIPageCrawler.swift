@@ -153,6 +153,16 @@ public struct OCPIPageCrawler: Sendable {
 
     /// The `data` array of an OCPI envelope whose status is success (1xxx).
     static func objects(_ body: Data, url: String) throws -> [JSONValue] {
+        switch try data(body, url: url) {
+        case .array(let items): items
+        case .null: []
+        case let other: [other]
+        }
+    }
+
+    /// The `data` of an OCPI envelope whose status is success (1xxx); an error naming the URL and
+    /// the peer's status otherwise.
+    static func data(_ body: Data, url: String) throws -> JSONValue {
         let envelope: JSONValue
         do { envelope = try JSONParser.parse(body) } catch {
             throw CrawlError.malformed(url: url, reason: "the body is not JSON: \(error)")
@@ -165,10 +175,6 @@ public struct OCPIPageCrawler: Sendable {
             if case .string(let text)? = envelope["status_message"] { message = text }
             throw CrawlError.ocpi(url: url, code: status, message: message)
         }
-        switch envelope["data"] {
-        case .array(let items)?: return items
-        case .null?, nil: return []
-        case let other?: return [other]
-        }
+        return envelope["data"] ?? .null
     }
 }

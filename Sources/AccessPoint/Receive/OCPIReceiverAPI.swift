@@ -93,15 +93,7 @@ public struct OCPIReceiverAPI: Sendable {
     func storedJSON(_ key: LocationKey, _ version: OCPIVersion) async throws -> (StoredLocation, JSONValue)? {
         guard let stored = try await store.location(key), !stored.removed else { return nil }
         var bytes: [UInt8] = []
-        if let rewriter = CanonicalRewriter(version: version) {
-            try rewriter.write(stored.document, timestamps: .asSent, to: &bytes)
-        } else {
-            guard
-                case .success(let decoded) = LocationDecoder(version: .v2_3_0).decode(
-                    try JSONParser.parse(stored.document))
-            else { throw DumpError.unreadableDocument(key.description) }
-            bytes = LocationEncoder(version: version, timestamps: .asSent).encode(decoded.location)
-        }
+        try CanonicalDocument.write(stored, as: version, timestamps: .asSent, to: &bytes)
         return (stored, try JSONParser.parse(bytes))
     }
 
@@ -154,15 +146,15 @@ public struct OCPIReceiverAPI: Sendable {
                 return OCPIResponse.failure(
                     .ok, code: 2001, "the body is the location \(decoded.location.key), not \(key)", request)
             }
-            var incoming = CanonicalDocument.incoming(decoded)
-            incoming.findings += try await store.register.snapshot().findings(of: decoded.location)
+            let incoming = CanonicalDocument.incoming(
+                decoded, checkedAgainst: try await store.register.snapshot())
             let session = try await store.beginIngest(
                 IngestRunStart(
                     kind: .push, source: "\(request.method) \(request.path)", party: push.party,
                     ocpiVersion: version.rawValue))
             var summary = IngestRunSummary()
             summary.read = 1
-            for finding in incoming.findings { summary.findingsByCode[finding.code, default: 0] += 1 }
+            summary.count(incoming.findings)
             let outcomes: [IngestOutcome]
             do {
                 outcomes = try await session.apply([incoming])

@@ -72,6 +72,10 @@ public struct IngestRunSummary: Sendable, Equatable {
 
     public init() {}
 
+    public mutating func count(_ findings: [Finding]) {
+        for finding in findings { findingsByCode[finding.code, default: 0] += 1 }
+    }
+
     public mutating func count(_ outcome: IngestOutcome) {
         switch outcome {
         case .created: created += 1

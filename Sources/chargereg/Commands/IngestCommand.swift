@@ -52,7 +52,7 @@ enum IngestCommand: RegistryCommand {
             guard let party else {
                 throw UsageError(command: spec.name, message: "--full needs --party: whose whole set the files are")
             }
-            ingest.fullDelivery = FileIngest.FullDelivery(party: party, confirmed: arguments.flag("--confirm-removals"))
+            ingest.fullDelivery = FullDelivery(party: party, confirmed: arguments.flag("--confirm-removals"))
         } else if arguments.flag("--confirm-removals") {
             throw UsageError(command: spec.name, message: "--confirm-removals applies only with --full")
         }
