@@ -25,6 +25,11 @@ public enum JSONValue: Sendable, Equatable {
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { object[key] } else { nil }
     }
+
+    /// The array's element at `index`; nil for another type or an index out of range.
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let items) = self, items.indices.contains(index) { items[index] } else { nil }
+    }
 }
 
 /// A JSON number as written (RFC 8259 §6); converted on demand so no precision is lost.

@@ -79,8 +79,8 @@ import Testing
         let server = try Self.server(sloppiness)
         var crawler = OCPIPageCrawler()
         crawler.limit = 50
-        crawler.timeout = 1
-        crawler.backoff = .milliseconds(20)
+        crawler.client.timeout = 1
+        crawler.client.backoff = .milliseconds(20)
         let collected = OCPISenderTests.Collected()
         let summary = try await crawler.crawl(endpoint: "http://127.0.0.1:\(server.port)/sender/locations") {
             collected.add($0)
@@ -100,9 +100,9 @@ import Testing
         configuration.eventLoops = 1
         let server = try HTTPServer(configuration: configuration, router: router, accessLog: { _ in })
         var crawler = OCPIPageCrawler()
-        crawler.retries = 2
-        crawler.backoff = .milliseconds(10)
-        await #expect(throws: OCPIPageCrawler.CrawlError.self) {
+        crawler.client.retries = 2
+        crawler.client.backoff = .milliseconds(10)
+        await #expect(throws: OCPICallError.self) {
             _ = try await crawler.crawl(endpoint: "http://127.0.0.1:\(server.port)/sender/locations") { _ in }
         }
         await server.shutdown()

@@ -9,7 +9,7 @@ import Testing
 @testable import AccessPoint
 
 /// The Locations Receiver (issue #7): who may do what, what PUT and PATCH do to the stored
-/// location, and, end to end, an operator's push reaching an aggregator's delta.
+/// location. The end to end walk, registration included, is in `CredentialsHandshakeTests`.
 @Suite struct OCPIReceiverTests {
     struct Fixture {
         let router: HTTPRouter
@@ -172,61 +172,4 @@ import Testing
             #expect(try await store.history(of: key).count == 3)
         }
     }
-
-    @Test(arguments: TestBackend.available)
-    func anOperatorsPushReachesAnAggregatorsDelta(_ backend: TestBackend) async throws {
-        try await backend.withStore { store, _ in
-            // The operator registers with the office and receives its token on approval.
-            let register = store.register
-            try await register.configure(OfficeSettings(countries: ["CL"]), actor: "office")
-            let form = ApplicationForm(
-                organisation: Organisation(
-                    legalName: "Voltaje Andino SpA", companyID: "76.123.456-7", address: "Santiago", country: "CL",
-                    representative: "R", contactName: "C", contactEmail: "c@example.cl",
-                    helpdeskPhone: "+56 2 2345 6789", website: "https://example.cl"),
-                roles: [.cpo], country: "CL", proposedCode: try PartyCode(parsing: "CL*VLT"))
-            let application = try await register.submit(form, secretHash: "h")
-            _ = try await register.decide(application.id, .review, reason: nil, actor: "office")
-            _ = try await register.decide(application.id, .approve, reason: nil, actor: "office")
-            let secret = AccessToken.generate(prefix: "cr_operator_")
-            #expect(
-                try await register.issueOperatorToken(
-                    forApplication: application.id, tokenHash: AccessToken.hash(secret)) != nil)
-
-            let server = try OCPISenderTests.serve(store)
-            func send(_ method: String, _ path: String, _ body: String) async throws -> Int {
-                var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)\(path)")!)
-                request.httpMethod = method
-                request.httpBody = Data(body.utf8)
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                request.setValue(
-                    "Token \(Data(secret.utf8).base64EncodedString())", forHTTPHeaderField: "Authorization")
-                let (_, response) = try await URLSession.shared.data(for: request)
-                return (response as! HTTPURLResponse).statusCode
-            }
-            #expect(try await send("PUT", "\(Self.base)/CL/VLT/L1", Self.location()) == 201)
-            #expect(try await send("PUT", "\(Self.base)/CL/VLT/L2", Self.location("L2")) == 201)
-            try await Task.sleep(for: .milliseconds(5))
-            let mark = RegistryClock.system.now()
-            #expect(
-                try await send(
-                    "PATCH", "\(Self.base)/CL/VLT/L1/E1/1",
-                    #"{"max_amperage": 16, "last_updated": "2026-11-02T08:00:00Z"}"#)
-                    == 200)
-            let (delta, _) = try await OCPISenderTests.crawl(server, .v2_2_1, window: SenderWindow(from: mark))
-            #expect(delta.map { OCPISenderTests.text($0, "id") } == ["L1"])
-            if case .array(let evses)? = delta.first?["evses"],
-                case .array(let connectors)? = evses.first?["connectors"]
-            {
-                #expect(connectors.first?["max_amperage"] == .number(JSONNumber(16)))
-            } else {
-                Issue.record("no connector in the delta")
-            }
-            await server.shutdown()
-        }
-    }
 }
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif

@@ -25,13 +25,14 @@ public struct PublicAPI: Sendable {
         self.settings = settings
     }
 
-    /// The routes, added to `router`: the read API, the ID Registration Office's, the OCPI
-    /// Sender and the open-data dumps.
+    /// The routes, added to `router`: the read API, the ID Registration Office's, OCPI (Sender,
+    /// Receiver, credentials) and the open-data dumps.
     public func routes(into router: inout HTTPRouter) {
         let api = self
         RegisterAPI(store: store).routes(into: &router)
         OCPISenderAPI(store: store, settings: settings).routes(into: &router)
         OCPIReceiverAPI(store: store).routes(into: &router)
+        OCPICredentialsAPI(store: store, settings: settings).routes(into: &router)
         OpenDataDumps(store: store, settings: settings).routes(into: &router)
         Self.publicGet("/api/v1/healthz", into: &router) { _, _ in await api.health() }
         Self.publicGet("/api/v1/stats", into: &router) { _, _ in await api.stats() }

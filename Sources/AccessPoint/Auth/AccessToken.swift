@@ -7,9 +7,15 @@ import Storage
 /// Linux), shown once, stored only as their SHA-256, and compared in constant time.
 public enum AccessToken {
     /// A new secret: `prefix` then 64 hex digits (`cr_office_…`, so a leaked one is recognisable).
-    public static func generate(prefix: String) -> String {
+    public static func generate(prefix: String) -> String { generate(prefix: prefix, bytes: 32) }
+
+    /// A token for an OCPI credentials object, whose `token` is at most 64 characters (OCPI
+    /// 2.2.1 §7.3.1): `cr_ocpi_` and 192 random bits in 48 hex digits.
+    public static func generateOCPI() -> String { generate(prefix: "cr_ocpi_", bytes: 24) }
+
+    private static func generate(prefix: String, bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return prefix + SHA256.hex(bytes)
     }
 
@@ -49,11 +55,11 @@ public enum AccessToken {
         return secrets
     }
 
-    /// The live token record one of `secrets` opens, compared in constant time.
-    static func record(for secrets: [String], in register: PartyRegister) async throws -> TokenRecord? {
+    /// The live token record one of `secrets` opens, compared in constant time, and that secret.
+    static func record(for secrets: [String], in register: PartyRegister) async throws -> (TokenRecord, String)? {
         for secret in secrets {
             if let token = try await register.token(hash: hash(secret)), matches(secret, storedHash: token.hash) {
-                return token
+                return (token, secret)
             }
         }
         return nil

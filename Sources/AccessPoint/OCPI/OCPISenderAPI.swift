@@ -25,15 +25,19 @@ public struct OCPISenderAPI: Sendable {
 
     public func routes(into router: inout HTTPRouter) {
         let api = self
-        func get(_ pattern: String, _ handler: @escaping @Sendable (HTTPRequest, PathParameters) async -> HTTPResponse)
-        {
+        func get(
+            _ pattern: String, registrationAllowed: Bool = false,
+            _ handler: @escaping @Sendable (HTTPRequest, PathParameters) async -> HTTPResponse
+        ) {
             router.get(pattern) { request, parameters in
-                if let refusal = await api.refusal(request) { return refusal }
+                if let refusal = await api.refusal(request, registrationAllowed: registrationAllowed) {
+                    return refusal
+                }
                 return await handler(request, parameters)
             }
         }
-        get("/ocpi/versions") { request, _ in api.versionList(request) }
-        get("/ocpi/{version}") { request, parameters in
+        get("/ocpi/versions", registrationAllowed: true) { request, _ in api.versionList(request) }
+        get("/ocpi/{version}", registrationAllowed: true) { request, parameters in
             guard let version = api.version(parameters) else { return api.unknownVersion(parameters, request) }
             return api.versionDetails(version, request)
         }
@@ -68,14 +72,20 @@ public struct OCPISenderAPI: Sendable {
         return OCPIResponse.success(writer.bytes, request)
     }
 
-    /// Only what is served: the Locations Sender, and from 2.2 the Receiver operators push to
-    /// (2.1.1 has no interface roles, so it names the Sender only).
+    /// Only what is served: credentials (required of every party; its role is meaningless and
+    /// sent as `SENDER`, ocpi.md §5.1), the Locations Sender, and from 2.2 the Receiver operators
+    /// push to (2.1.1 has no interface roles, so it names the Sender only).
     func versionDetails(_ version: OCPIVersion, _ request: HTTPRequest) -> HTTPResponse {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.member("version", version.rawValue)
         writer.key("endpoints")
         writer.beginArray()
+        writer.beginObject()
+        writer.member("identifier", "credentials")
+        if version != .v2_1_1 { writer.member("role", "SENDER") }
+        writer.member("url", baseURL(request) + "/ocpi/\(version.rawValue)/credentials")
+        writer.endObject()
         writer.beginObject()
         writer.member("identifier", "locations")
         if version != .v2_1_1 { writer.member("role", "SENDER") }
@@ -270,18 +280,12 @@ public struct OCPISenderAPI: Sendable {
     }
 
     /// In token mode, a `401` unless the request carries a valid token of any role, raw or in
-    /// OCPI 2.2's Base64 (ocpi.md §4.3: try both).
-    func refusal(_ request: HTTPRequest) async -> HTTPResponse? {
+    /// OCPI 2.2's Base64 (ocpi.md §4.3: try both); a registration token opens only the versions.
+    func refusal(_ request: HTTPRequest, registrationAllowed: Bool) async -> HTTPResponse? {
         guard settings.ocpiRequiresToken else { return nil }
-        guard let secrets = AccessToken.presentedOCPI(in: request) else {
-            return OCPIResponse.failure(
-                .unauthorized, code: 2000, "this access point needs a token: Authorization: Token <token>", request)
-        }
         do {
-            if try await AccessToken.record(for: secrets, in: store.register) != nil { return nil }
-        } catch {
-            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
-        }
-        return OCPIResponse.failure(.unauthorized, code: 2000, "the token is not valid", request)
+            _ = try await OCPICaller.identify(request, in: store.register, registrationAllowed: registrationAllowed)
+        } catch { return error.response }
+        return nil
     }
 }

@@ -180,9 +180,16 @@ struct OfficeAPI: Sendable {
                 }
             default: throw FormProblems([FieldProblem("parties", "must be an array of party codes")])
             }
+            var purpose = TokenPurpose.api
+            if let text = try Self.text(body, "purpose") {
+                guard let parsed = TokenPurpose(rawValue: text) else {
+                    throw FormProblems([FieldProblem("purpose", "api, or registration (OCPI token A)")])
+                }
+                purpose = parsed
+            }
             let secret = AccessToken.generate(prefix: "cr_\(role.rawValue)_")
             let token = try await api.register.createToken(
-                hash: AccessToken.hash(secret), role: role, parties: parties,
+                hash: AccessToken.hash(secret), role: role, purpose: purpose, parties: parties,
                 label: try Self.text(body, "label") ?? role.rawValue,
                 actor: actor)
             return .json(TokenDocument.created(token, secret: secret), status: .created)

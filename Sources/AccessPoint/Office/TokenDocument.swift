@@ -24,6 +24,7 @@ enum TokenDocument {
         writer.beginObject()
         writer.member("id", Int(token.id))
         writer.member("role", token.role.rawValue)
+        writer.member("purpose", token.purpose.rawValue)
         writer.key("parties")
         writer.beginArray()
         for party in token.parties { writer.string(party) }

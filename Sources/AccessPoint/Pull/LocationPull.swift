@@ -45,38 +45,16 @@ public struct LocationPull: Sendable {
     /// (or the newest one we read), then its details' `locations` endpoint with role `SENDER`
     /// (2.1.1 has no roles).
     public func discover(versionsURL: String, version wanted: OCPIVersion?) async throws -> (String, OCPIVersion) {
-        let versions = try await envelopeData(versionsURL)
-        guard case .array(let entries) = versions else { throw PullError.discovery("\(versionsURL) lists no versions") }
-        let offered: [(OCPIVersion, String)] = entries.compactMap { entry in
-            guard case .string(let text)? = entry["version"], case .string(let url)? = entry["url"],
-                let version = OCPIVersion(text: text)
-            else { return nil }
-            return (version, url)
+        let details: OCPIVersionDetails
+        do {
+            details = try await OCPIVersionDetails.fetch(versionsURL, wanted: wanted, client: crawler.client)
+        } catch let error as OCPIVersionDetails.DiscoveryError {
+            throw PullError.discovery(error.reason)
         }
-        let readable: [OCPIVersion] = [.v2_3_0, .v2_2_1, .v2_2, .v2_1_1]
-        guard
-            let (version, detailsURL) = wanted.map({ wanted in offered.first { $0.0 == wanted } })
-                ?? readable.lazy.compactMap({ version in offered.first { $0.0 == version } }).first
-        else {
-            throw PullError.discovery(
-                "\(versionsURL) offers \(offered.map(\.0.rawValue).joined(separator: ", ")), not "
-                    + (wanted?.rawValue ?? "a version we read"))
+        guard let url = details.url(of: "locations", role: "SENDER") else {
+            throw PullError.discovery("\(versionsURL) \(details.version.rawValue) has no locations SENDER endpoint")
         }
-        guard case .object(let details) = try await envelopeData(detailsURL),
-            case .array(let endpoints)? = details["endpoints"]
-        else { throw PullError.discovery("\(detailsURL) lists no endpoints") }
-        for endpoint in endpoints {
-            guard case .string("locations")? = endpoint["identifier"], case .string(let url)? = endpoint["url"] else {
-                continue
-            }
-            if case .string(let role)? = endpoint["role"], role.uppercased() != "SENDER" { continue }
-            return (url, version)
-        }
-        throw PullError.discovery("\(detailsURL) has no locations SENDER endpoint")
-    }
-
-    private func envelopeData(_ url: String) async throws -> JSONValue {
-        try OCPIPageCrawler.data(try await crawler.getRetrying(url).body, url: url)
+        return (url, details.version)
     }
 
     /// Crawls and ingests. `since` makes it a delta; `full` a full pull that removes what is absent.

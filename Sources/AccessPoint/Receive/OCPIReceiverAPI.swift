@@ -60,18 +60,9 @@ public struct OCPIReceiverAPI: Sendable {
 
     /// `nil` when the token may do the request's method under `party`.
     func refusal(_ request: HTTPRequest, party: PartyCode) async -> HTTPResponse? {
-        guard let secret = AccessToken.presentedOCPI(in: request) else {
-            return OCPIResponse.failure(
-                .unauthorized, code: 2000, "a token is needed: Authorization: Token <token>", request)
-        }
         let token: TokenRecord
-        do {
-            guard let found = try await AccessToken.record(for: secret, in: store.register) else {
-                return OCPIResponse.failure(.unauthorized, code: 2000, "the token is not valid", request)
-            }
-            token = found
-        } catch {
-            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+        do { token = try await OCPICaller.identify(request, in: store.register).token } catch {
+            return error.response
         }
         switch token.role {
         case .operator:

@@ -2,16 +2,21 @@ import RegistryCore
 
 extension PartyRegister {
     /// Stores a new token by the SHA-256 (hex) of its secret; the secret itself is never stored.
-    /// Operator tokens name the codes they may write under, each issued by this office.
-    public func createToken(hash: String, role: TokenRole, parties: [PartyCode], label: String, actor: String)
-        async throws -> TokenRecord
-    {
+    /// Operator tokens name the codes they may write under, each issued by this office. A
+    /// registration token (token A) is an operator's, for the OCPI credentials handshake only.
+    public func createToken(
+        hash: String, role: TokenRole, purpose: TokenPurpose = .api, parties: [PartyCode], label: String,
+        actor: String
+    ) async throws -> TokenRecord {
         let now = clock.now()
         if role == .operator, parties.isEmpty {
             throw RegisterConflict("an operator token needs at least one party code")
         }
         if role != .operator, !parties.isEmpty {
             throw RegisterConflict("only operator tokens are bound to party codes")
+        }
+        if purpose == .registration, role != .operator {
+            throw RegisterConflict("a registration token (OCPI token A) is an operator's")
         }
         return try await database.transaction { session in
             for party in parties {
@@ -22,11 +27,11 @@ extension PartyRegister {
                 else { throw RegisterNotFound("\(party) is not an issued code of this office") }
             }
             let id = try Self.insertToken(
-                session, hash: hash, role: role, parties: parties.map(\.description), label: label, createdBy: actor,
-                at: now)
+                session, hash: hash, role: role, purpose: purpose, parties: parties.map(\.description), label: label,
+                createdBy: actor, at: now)
             try Self.audit(
                 session, at: now, actor: actor, action: "token-create", subject: "token:\(id)", reason: nil,
-                detail: "\(role.rawValue) \(parties.map(\.description).joined(separator: ","))")
+                detail: "\(role.rawValue) \(purpose.rawValue) \(parties.map(\.description).joined(separator: ","))")
             return try Self.tokens(session, where: "id = $1", [.integer(id)]).first!
         }
     }
@@ -55,32 +60,33 @@ extension PartyRegister {
     }
 
     static func insertToken(
-        _ session: any SQLSession, hash: String, role: TokenRole, parties: [String], label: String, createdBy: String,
-        at now: Timestamp
+        _ session: any SQLSession, hash: String, role: TokenRole, purpose: TokenPurpose = .api, parties: [String],
+        label: String, createdBy: String, at now: Timestamp
     ) throws -> Int64 {
         let row = try session.row(
             """
-            INSERT INTO access_tokens (token_hash, role, parties, label, created_at, created_by)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            INSERT INTO access_tokens (token_hash, role, purpose, parties, label, created_at, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
             """,
             [
-                .text(hash), .text(role.rawValue), .text(parties.joined(separator: ",")), .text(label),
-                .integer(now.microseconds), .text(createdBy),
+                .text(hash), .text(role.rawValue), .text(purpose.rawValue), .text(parties.joined(separator: ",")),
+                .text(label), .integer(now.microseconds), .text(createdBy),
             ])
         return row?.int(0) ?? 0
     }
 
-    private static func tokens(_ session: any SQLSession, where condition: String, _ parameters: [SQLValue]) throws
+    static func tokens(_ session: any SQLSession, where condition: String, _ parameters: [SQLValue]) throws
         -> [TokenRecord]
     {
         try session.rows(
             """
-            SELECT id, role, parties, label, created_at, created_by, revoked_at, token_hash FROM access_tokens
+            SELECT id, role, parties, label, created_at, created_by, revoked_at, token_hash, purpose FROM access_tokens
             WHERE \(condition) ORDER BY id DESC
             """, parameters
         ).map {
             TokenRecord(
                 id: $0.int(0) ?? 0, role: TokenRole(rawValue: $0.string(1)) ?? .reader,
+                purpose: TokenPurpose(rawValue: $0.string(8)) ?? .registration,
                 parties: $0.string(2).split(separator: ",").map(String.init), label: $0.string(3),
                 createdAt: Timestamp(microseconds: $0.int(4) ?? 0), createdBy: $0.string(5),
                 revokedAt: $0.int(6).map(Timestamp.init(microseconds:)), hash: $0.string(7))

@@ -30,6 +30,8 @@ public struct PartyRegister: Sendable {
             for (name, value) in [
                 ("countries", settings.countries.sorted().joined(separator: ",")),
                 ("quarantine_days", String(settings.quarantineDays)),
+                ("ocpi_party", settings.ocpiParty?.description ?? ""),
+                ("name", settings.name ?? ""),
             ] {
                 try session.execute("DELETE FROM office_settings WHERE name = $1", [.text(name)])
                 try session.execute(
@@ -38,7 +40,7 @@ public struct PartyRegister: Sendable {
             try Self.audit(
                 session, at: now, actor: actor, action: "configure", subject: "office", reason: nil,
                 detail:
-                    "countries=\(settings.countries.sorted().joined(separator: ",")) quarantine_days=\(settings.quarantineDays)"
+                    "countries=\(settings.countries.sorted().joined(separator: ",")) quarantine_days=\(settings.quarantineDays) ocpi_party=\(settings.ocpiParty?.description ?? "-")"
             )
             try Self.relink(session, codes: nil)
         }
@@ -50,6 +52,8 @@ public struct PartyRegister: Sendable {
             switch row.string(0) {
             case "countries": settings.countries = Set(row.string(1).split(separator: ",").map(String.init))
             case "quarantine_days": settings.quarantineDays = Int(row.string(1)) ?? OfficeSettings.defaultQuarantineDays
+            case "ocpi_party": settings.ocpiParty = try? PartyCode(parsing: row.string(1))
+            case "name": settings.name = row.string(1).isEmpty ? nil : row.string(1)
             default: break
             }
         }

@@ -1,10 +1,15 @@
 import RegistryCore
 
 /// How the office is set up: the countries it issues codes for (one for a national office,
-/// several for a regional one) and how long a revoked code stays quarantined.
+/// several for a regional one), how long a revoked code stays quarantined, and the party the
+/// access point is in OCPI (its credentials role `NAP`, ocpi.md §5.2).
 public struct OfficeSettings: Sendable, Equatable {
     public var countries: Set<String>
     public var quarantineDays: Int
+    /// `CL*NAP`: the `country_code`/`party_id` of the access point's own credentials.
+    public var ocpiParty: PartyCode?
+    /// The `business_details.name` of those credentials.
+    public var name: String?
 
     /// Five years: EVSE and contract IDs built on a revoked code live on in CDRs and contracts
     /// (registries.md §2.8 suggests at least five).
@@ -122,10 +127,17 @@ public enum TokenRole: String, Sendable, CaseIterable {
     case office, `operator`, reader
 }
 
+/// What a token opens: the APIs its role allows, or (a registration token, OCPI's token A) only
+/// the OCPI credentials and versions endpoints, until the handshake replaces it (ocpi.md §5.3).
+public enum TokenPurpose: String, Sendable, CaseIterable {
+    case api, registration
+}
+
 /// A token as listed: never its secret, which only its SHA-256 hash is stored for.
 public struct TokenRecord: Sendable, Equatable {
     public let id: Int64
     public let role: TokenRole
+    public let purpose: TokenPurpose
     /// The party codes an operator token may write under (`CL*ABC`).
     public let parties: [String]
     public let label: String

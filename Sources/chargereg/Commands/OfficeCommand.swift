@@ -8,7 +8,7 @@ import Storage
 /// operations as `/api/v1/office/*`, logged with the operating-system user as the actor.
 enum OfficeCommand: RegistryCommand {
     static let actions: [String: String] = [
-        "configure": "set --countries (and --quarantine-days)",
+        "configure": "set --countries, --quarantine-days, --ocpi-party, --name",
         "applications": "list applications (--status)",
         "show": "one application with private fields: show ID",
         "review": "take an application under review: review ID",
@@ -41,6 +41,9 @@ enum OfficeCommand: RegistryCommand {
             OptionSpec("--country", value: "CC", help: "parties: only this country."),
             OptionSpec("--countries", value: "CC,CC", help: "configure: the countries this office issues codes for."),
             OptionSpec("--quarantine-days", value: "N", help: "configure: days a revoked code is kept (default 1825)."),
+            OptionSpec(
+                "--ocpi-party", value: "CODE", help: "configure: the access point's own OCPI party (role NAP), CL*NAP."),
+            OptionSpec("--name", value: "TEXT", help: "configure: the name in the access point's OCPI credentials."),
             OptionSpec("--organisation", value: "ID", help: "transfer: the receiving organisation's id."),
             OptionSpec("--party", value: "CODE", help: "authorise: the party allowed."),
             OptionSpec("--source", value: "NAME", help: "import: the name of the register imported."),
@@ -78,21 +81,24 @@ enum OfficeCommand: RegistryCommand {
         try await withRegister(arguments) { register in
             switch action {
             case "configure":
-                guard let countries = arguments.value("--countries") else {
+                var settings = try await register.settings()
+                if let countries = arguments.value("--countries") {
+                    settings.countries = Set(countries.uppercased().split(separator: ",").map(String.init))
+                } else if settings.countries.isEmpty {
                     throw UsageError(command: spec.name, message: "configure needs --countries")
                 }
-                var settings = try await register.settings()
-                settings.countries = Set(countries.uppercased().split(separator: ",").map(String.init))
                 if let days = arguments.value("--quarantine-days") {
                     guard let parsed = Int(days) else {
                         throw UsageError(command: spec.name, message: "--quarantine-days: a number")
                     }
                     settings.quarantineDays = parsed
                 }
+                if let party = arguments.value("--ocpi-party") { settings.ocpiParty = try code(party) }
+                if let name = arguments.value("--name") { settings.name = name }
                 try await register.configure(settings, actor: actor)
                 Output.out(
-                    "countries \(settings.countries.sorted().joined(separator: ",")), quarantine \(settings.quarantineDays) days\n"
-                )
+                    "countries \(settings.countries.sorted().joined(separator: ",")), quarantine \(settings.quarantineDays) days"
+                        + (settings.ocpiParty.map { ", OCPI party \($0) (NAP)" } ?? "") + "\n")
             case "applications":
                 let status = try arguments.value("--status").map { text in
                     guard let status = ApplicationStatus(rawValue: text.uppercased()) else {

@@ -22,10 +22,15 @@ enum TokenCommand: RegistryCommand {
                 "--party", value: "CODES",
                 help: "create --role operator: party codes it may write under (CL*ABC,CL*XYZ)."),
             OptionSpec("--label", value: "TEXT", help: "create: who or what the token is for."),
+            OptionSpec(
+                "--registration",
+                help: "create --role operator: an OCPI token A, valid only to register (credentials handshake)."),
         ],
         discussion: """
             'create' prints the secret once on standard output; only its SHA-256 is stored. Send it as
-            'Authorization: Bearer <secret>'. 'list' never shows secrets.
+            'Authorization: Bearer <secret>' (OCPI: 'Token <secret>'). 'list' never shows secrets.
+            A registration token is handed to an operator with the versions URL: its OCPI platform POSTs
+            its credentials to /ocpi/{version}/credentials with it and receives the token it pushes with.
             """)
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
@@ -53,7 +58,8 @@ enum TokenCommand: RegistryCommand {
             case "create":
                 let secret = AccessToken.generate(prefix: "cr_\(role!.rawValue)_")
                 let token = try await register.createToken(
-                    hash: AccessToken.hash(secret), role: role!, parties: parties,
+                    hash: AccessToken.hash(secret), role: role!,
+                    purpose: arguments.flag("--registration") ? .registration : .api, parties: parties,
                     label: arguments.value("--label") ?? role!.rawValue, actor: actor)
                 Output.err("token \(token.id) (\(token.role.rawValue)) created; its secret is shown once:\n")
                 Output.out(secret + "\n")
@@ -61,8 +67,10 @@ enum TokenCommand: RegistryCommand {
                 for token in try await register.tokens() {
                     let parties = token.parties.isEmpty ? "" : " " + token.parties.joined(separator: ",")
                     let state = token.revokedAt.map { "revoked \($0)" } ?? "live"
+                    let purpose = token.purpose == .registration ? " registration" : ""
                     Output.out(
-                        "\(token.id)\t\(token.role.rawValue)\(parties)\t\(token.label)\t\(token.createdAt)\t\(state)\n")
+                        "\(token.id)\t\(token.role.rawValue)\(purpose)\(parties)\t\(token.label)\t\(token.createdAt)\t\(state)\n"
+                    )
                 }
             default:
                 try await register.revokeToken(id!, actor: actor)

@@ -1,0 +1,149 @@
+import HTTPServer
+import JSON
+import OCPI
+import RegistryCore
+import Storage
+
+/// The credentials endpoint, `/ocpi/{version}/credentials` (OCPI 2.2.1 §7, 2.1.1 §7; ocpi.md
+/// §5.2, §5.3): how an operator registers with the access point, using the token A the office
+/// issued for its approved codes (`chargereg token create --registration`).
+///
+/// - `POST` with token A: the operator's roles must match the register; we call its versions and
+///   details back with its token B (`3001` when that fails, `3003` without a credentials endpoint),
+///   then answer our credentials with a new token C, bound to the codes of its roles. Token A is
+///   used up: a second POST gets `405`.
+/// - `PUT` with a registered peer's token: the same checks and callback, a new token, the old one
+///   revoked. `DELETE` ends the registration. Both are `405` for a token that is not registered.
+/// - `GET`: our credentials, with the token the caller used.
+///
+/// A peer with a Locations Sender and a `CPO` role gets a feed, so `serve` starts pulling it.
+public struct OCPICredentialsAPI: Sendable {
+    public let store: any Store
+    public let settings: AccessPointSettings
+
+    public init(store: any Store, settings: AccessPointSettings) {
+        self.store = store
+        self.settings = settings
+    }
+
+    public func routes(into router: inout HTTPRouter) {
+        let api = self
+        for method in ["GET", "POST", "PUT", "DELETE"] {
+            router.add(method, "/ocpi/{version}/credentials") { request, parameters in
+                await api.handle(request, parameters)
+            }
+        }
+    }
+
+    func handle(_ request: HTTPRequest, _ parameters: PathParameters) async -> HTTPResponse {
+        guard let version = OCPIVersion(text: parameters["version"]!), OCPISenderAPI.versions.contains(version) else {
+            return OCPIResponse.failure(.notFound, code: 3002, "unsupported version \(parameters["version"]!)", request)
+        }
+        let caller: OCPICaller
+        do { caller = try await OCPICaller.identify(request, in: store.register, registrationAllowed: true) } catch {
+            return error.response
+        }
+        let handshake = CredentialsHandshake(
+            register: store.register,
+            ourVersionsURL: (settings.publicURL ?? "http://" + (request.headers["Host"] ?? "localhost"))
+                + "/ocpi/versions")
+        let ours: OCPICredentials.Role
+        do { ours = try await handshake.ourRole() } catch {
+            return OCPIResponse.failure(.ok, code: 3000, "\(error)", request)
+        }
+        let peer: OCPIPeer?
+        do { peer = try await store.register.peer(calling: caller.token.id) } catch {
+            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+        }
+        switch request.method {
+        case "GET":
+            let credentials = OCPICredentials(token: caller.secret, url: handshake.ourVersionsURL, roles: [ours])
+            return OCPIResponse.success(credentials.json(version: version), request)
+        case "POST":
+            guard caller.token.purpose == .registration else {
+                return OCPIResponse.failure(
+                    .methodNotAllowed, code: 2000,
+                    peer == nil
+                        ? "registering needs a registration token (token A) from the office"
+                        : "already registered: PUT updates the credentials, DELETE ends the registration", request)
+            }
+            return await register(version, caller, ours, handshake, replacing: nil, request)
+        case "PUT":
+            guard let peer else {
+                return OCPIResponse.failure(.methodNotAllowed, code: 2000, "not registered: POST registers", request)
+            }
+            return await register(version, caller, ours, handshake, replacing: peer, request)
+        default:
+            guard let peer else {
+                return OCPIResponse.failure(.methodNotAllowed, code: 2000, "not registered", request)
+            }
+            do { try await store.register.unregisterPeer(peer.id, actor: "ocpi:\(peer.businessName)") } catch {
+                return OCPIResponse.failure(
+                    .serviceUnavailable, code: 3000, "the register cannot be written now", request)
+            }
+            return OCPIResponse.success(nil, request)
+        }
+    }
+
+    /// POST and PUT: the peer's credentials checked, its endpoints read back with its token, and
+    /// ours answered with a new token.
+    func register(
+        _ version: OCPIVersion, _ caller: OCPICaller, _ ours: OCPICredentials.Role, _ handshake: CredentialsHandshake,
+        replacing peer: OCPIPeer?, _ request: HTTPRequest
+    ) async -> HTTPResponse {
+        let theirs: OCPICredentials
+        do {
+            theirs = try OCPICredentials.parse(try JSONParser.parse(request.body), version: version)
+        } catch let error as CredentialsProblem {
+            return OCPIResponse.failure(.ok, code: 2001, "credentials: \(error)", request)
+        } catch {
+            return OCPIResponse.failure(.ok, code: 2001, "the body is not JSON: \(error)", request)
+        }
+        let allowed = caller.token.parties.compactMap { try? PartyCode(parsing: $0) }
+        do {
+            let problems = try await CredentialsHandshake.roleProblems(
+                theirs.roles, allowed: allowed, register: store.register)
+            guard problems.isEmpty else {
+                return OCPIResponse.failure(
+                    .ok, code: 2001, "your roles do not match the register: " + problems.joined(separator: "; "),
+                    request)
+            }
+        } catch {
+            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+        }
+        var client = OCPIClient(token: theirs.token)
+        client.timeout = handshake.timeout
+        client.retries = 1
+        client.base64Token = version != .v2_1_1
+        let details: OCPIVersionDetails
+        do { details = try await CredentialsHandshake.details(theirs.url, client: &client, version: version) } catch {
+            return OCPIResponse.failure(
+                .ok, code: 3001, "cannot read your versions with the token you sent: \(error)", request)
+        }
+        guard let credentialsURL = details.url(of: "credentials") else {
+            return OCPIResponse.failure(
+                .ok, code: 3003, "\(theirs.url) \(version.rawValue) lists no credentials endpoint", request)
+        }
+        let token = AccessToken.generateOCPI()
+        let endpoints = PeerEndpoints(
+            theirToken: theirs.token, versionsURL: theirs.url, ocpiVersion: version.rawValue,
+            credentialsURL: credentialsURL, locationsSender: details.url(of: "locations", role: "SENDER"),
+            roles: theirs.roles.map { OCPIPeer.Role(role: $0.role, party: $0.party) },
+            businessName: theirs.roles.first?.businessName ?? "")
+        do {
+            _ = try await store.register.savePeer(
+                endpoints, direction: peer?.direction ?? .inbound,
+                token: .issue(hash: AccessToken.hash(token), parties: Array(Set(theirs.roles.map(\.party))).sorted()),
+                consuming: peer == nil ? caller.token.id : nil, replacing: peer, actor: "ocpi:\(endpoints.businessName)"
+            )
+        } catch let error as RegisterConflict {
+            return OCPIResponse.failure(.methodNotAllowed, code: 2000, "\(error)", request)
+        } catch let error as RegisterNotFound {
+            return OCPIResponse.failure(.methodNotAllowed, code: 2000, "\(error)", request)
+        } catch {
+            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be written now", request)
+        }
+        let answer = OCPICredentials(token: token, url: handshake.ourVersionsURL, roles: [ours])
+        return OCPIResponse.success(answer.json(version: version), request)
+    }
+}
