@@ -1,4 +1,4 @@
--- ChargeRegistry, PostgreSQL schema 6: OCPI credentials handshakes (issue #7; ocpi.md §5.3).
+-- ChargeRegistry, PostgreSQL schema 6: OCPI credentials handshakes and location requests (issue #7).
 -- Same tables as Migrations/sqlite/0006_ocpi_peers.sql, which explains them.
 ALTER TABLE access_tokens ADD COLUMN purpose text NOT NULL DEFAULT 'api'
     CHECK (purpose IN ('api', 'registration'));
@@ -21,3 +21,12 @@ CREATE TABLE ocpi_peers (
 CREATE UNIQUE INDEX ocpi_peers_token ON ocpi_peers (token_id);
 
 ALTER TABLE feeds ADD COLUMN peer_id bigint REFERENCES ocpi_peers (id);
+
+-- Locations to fetch from their operator's Sender on the scheduler's next round: a push of an
+-- EVSE or connector under a location we do not hold (ocpi.md §3.2, §7.2).
+CREATE TABLE location_requests (
+    party_code   text NOT NULL,
+    location_id  text NOT NULL,
+    requested_at bigint NOT NULL,
+    PRIMARY KEY (party_code, location_id)
+);

@@ -1,4 +1,4 @@
--- ChargeRegistry, SQLite schema 6: OCPI credentials handshakes (issue #7; ocpi.md §5.3).
+-- ChargeRegistry, SQLite schema 6: OCPI credentials handshakes and location requests (issue #7).
 -- A registration token (token A) is valid only on the credentials and versions endpoints.
 ALTER TABLE access_tokens ADD COLUMN purpose TEXT NOT NULL DEFAULT 'api'
     CHECK (purpose IN ('api', 'registration'));
@@ -27,3 +27,12 @@ CREATE UNIQUE INDEX ocpi_peers_token ON ocpi_peers (token_id);
 
 -- A feed made by a handshake names its peer, so that unregistering stops its pulls.
 ALTER TABLE feeds ADD COLUMN peer_id INTEGER REFERENCES ocpi_peers (id);
+
+-- Locations to fetch from their operator's Sender on the scheduler's next round: a push of an
+-- EVSE or connector under a location we do not hold (ocpi.md §3.2, §7.2).
+CREATE TABLE location_requests (
+    party_code   text NOT NULL,
+    location_id  text NOT NULL,
+    requested_at bigint NOT NULL,
+    PRIMARY KEY (party_code, location_id)
+);

@@ -92,4 +92,56 @@ import Testing
             }
         }
     }
+
+    /// A PUT of an EVSE under a location we lack is a 404 that asks the scheduler to fetch the
+    /// location from the operator's Sender; the next round does, and the push then succeeds.
+    @Test(arguments: TestBackend.available)
+    func aPushUnderAnUnknownLocationSchedulesItsFetch(_ backend: TestBackend) async throws {
+        try await backend.withStore { source, _ in
+            try await backend.withStore { target, _ in
+                _ = try await OCPISenderTests.ingest(source, OCPISenderTests.feed([1, 2]))
+                let server = try OCPISenderTests.serve(source)
+                let f = try await OCPIReceiverTests.fixture(target)
+                let evse = #"{"uid": "E7", "status": "CHARGING", "last_updated": "2026-11-01T11:00:00Z"}"#
+                let path = "\(OCPIReceiverTests.base)/CL/VLT/L2/E7"
+                // Without a feed there is nothing to fetch from: the answer says to PUT the Location.
+                let withoutFeed = await f.call("PUT", path, as: "own", body: evse)
+                #expect(withoutFeed.status == 404 && withoutFeed.code == 2003)
+                #expect("\(withoutFeed.json)".contains("PUT the Location first"))
+                #expect(try await target.register.locationRequests().isEmpty)
+
+                _ = try await target.register.saveFeed(
+                    party: try PartyCode(parsing: "CL*VLT"),
+                    versionsURL: "http://127.0.0.1:\(server.port)/ocpi/versions",
+                    token: nil, ocpiVersion: "2.2.1", deltaMinutes: 5, fullHours: 24, actor: "office")
+                let asked = await f.call("PUT", path, as: "own", body: evse)
+                #expect(asked.status == 404 && "\(asked.json)".contains("fetched from your Sender"))
+                // Asked twice, and once for a location the Sender does not have either.
+                _ = await f.call("PUT", path, as: "own", body: evse)
+                _ = await f.call("PUT", "\(OCPIReceiverTests.base)/CL/VLT/L404/E1", as: "own", body: evse)
+                let requests = try await target.register.locationRequests()
+                #expect(
+                    requests.map(\.party.description) == ["CL*VLT"] && requests.first?.locationIDs == ["L2", "L404"])
+
+                // One round: L2 is fetched alone (not a full pull: the feed's first), L404 fails and
+                // is the feed's error; the requests are gone either way.
+                let lines = OCPISenderTests.Collected()
+                try await FeedPuller(store: target).fetchRequested { lines.add([.string($0)]) }
+                #expect(try await target.register.locationRequests().isEmpty)
+                #expect(lines.all.count == 1 && "\(lines.all)".contains("fetching L2, L404 failed"))
+                #expect(try await target.register.feed(of: try PartyCode(parsing: "CL*VLT"))?.lastError != nil)
+
+                _ = await f.call("PUT", path, as: "own", body: evse)
+                _ = try await target.register.requestLocation("L2", of: try PartyCode(parsing: "CL*VLT"))
+                try await FeedPuller(store: target).fetchRequested { lines.add([.string($0)]) }
+                #expect("\(lines.all.last!)".contains("fetched L2 as pushes asked"))
+                let l2 = try #require(
+                    try await target.location(LocationKey(countryCode: "CL", partyID: "VLT", locationID: "L2")))
+                #expect(l2.source.contains("/sender/locations"))
+                let accepted = await f.call("PUT", path, as: "own", body: evse)
+                #expect(accepted.status == 200 && accepted.code == 1000, "\(accepted)")
+                await server.shutdown()
+            }
+        }
+    }
 }

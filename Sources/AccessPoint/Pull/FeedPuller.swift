@@ -40,9 +40,35 @@ public struct FeedPuller: Sendable {
         }
     }
 
-    /// The feeds due now, each pulled once; on PostgreSQL only one instance does a round.
+    /// Fetches the locations pushes asked for (an EVSE or connector under a location we lack):
+    /// one ingest run per party, the requests cleared whatever the outcome (a failure is the
+    /// feed's last error; the next delta or full pull brings the location anyway).
+    public func fetchRequested(log: @Sendable (String) -> Void) async throws {
+        for (party, ids) in try await store.register.locationRequests() {
+            guard let feed = try await store.register.feed(of: party) else {
+                try await store.register.clearLocationRequests(ids, of: party)
+                continue
+            }
+            let started = RegistryClock.system.now()
+            do {
+                let pull = LocationPull(store: store, token: feed.token)
+                let (endpoint, version) = try await pull.discover(
+                    versionsURL: feed.versionsURL, version: feed.ocpiVersion.flatMap(OCPIVersion.init(text:)))
+                let report = try await pull.pull(party: party, endpoint: endpoint, version: version, locationIDs: ids)
+                log("\(party): fetched \(ids.joined(separator: ", ")) as pushes asked: run \(report.run.id)")
+            } catch {
+                try? await store.register.recordPull(of: party, kind: .delta, startedAt: started, error: "\(error)")
+                log("\(party): fetching \(ids.joined(separator: ", ")) failed: \(error)")
+            }
+            try await store.register.clearLocationRequests(ids, of: party)
+        }
+    }
+
+    /// The locations asked for, then the feeds due now, each pulled once; on PostgreSQL only one
+    /// instance does a round.
     public func runDue(log: @Sendable (String) -> Void) async {
         _ = try? await store.exclusively("pull-round") {
+            try await fetchRequested(log: log)
             let now = RegistryClock.system.now()
             for feed in try await store.register.feeds() {
                 guard let kind = feed.due(at: now) else { continue }

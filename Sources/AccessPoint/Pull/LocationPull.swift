@@ -57,10 +57,11 @@ public struct LocationPull: Sendable {
         return (url, details.version)
     }
 
-    /// Crawls and ingests. `since` makes it a delta; `full` a full pull that removes what is absent.
+    /// Crawls and ingests. `since` makes it a delta; `full` a full pull that removes what is absent;
+    /// `locationIDs` fetches only those locations, one GET each (OCPI 2.2.1 §8.2.1.2).
     public func pull(
         party: PartyCode, endpoint: String, version: OCPIVersion, since: Timestamp? = nil, full: Bool = false,
-        confirmed: Bool = false
+        confirmed: Bool = false, locationIDs: [String]? = nil
     ) async throws -> Report {
         let register = try await store.register.snapshot()
         let session = try await store.beginIngest(
@@ -68,11 +69,22 @@ public struct LocationPull: Sendable {
         let state = Mutex(PullState())
         let decoder = LocationDecoder(version: version, declaredParty: party)
         do {
-            let summary = try await crawler.crawl(endpoint: endpoint, window: SenderWindow(from: since)) { objects in
+            @Sendable func ingest(_ objects: [JSONValue]) async throws {
                 let batch = state.withLock { state in state.take(objects, decoder: decoder, register: register) }
                 let outcomes = try await session.apply(batch.incoming)
                 if !batch.refusals.isEmpty { try await session.refuse(batch.refusals) }
                 state.withLock { state in for outcome in outcomes { state.summary.count(outcome) } }
+            }
+            var pages = 0
+            if let locationIDs {
+                let base = endpoint.hasSuffix("/") ? endpoint : endpoint + "/"
+                for id in locationIDs {
+                    let path = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id
+                    try await ingest([try await crawler.client.data(base + path)])
+                    pages += 1
+                }
+            } else {
+                pages = try await crawler.crawl(endpoint: endpoint, window: SenderWindow(from: since), ingest).pages
             }
             var withheld: FullDelivery.Withheld?
             if full {
@@ -84,7 +96,7 @@ public struct LocationPull: Sendable {
             }
             let run = try await session.finish(state.withLock { $0.summary })
             return Report(
-                run: run, endpoint: endpoint, pages: summary.pages, refusals: state.withLock { $0.refusals },
+                run: run, endpoint: endpoint, pages: pages, refusals: state.withLock { $0.refusals },
                 removalsWithheld: withheld)
         } catch {
             _ = try? await session.abandon(error: "\(error)", state.withLock { $0.summary })

@@ -13,6 +13,9 @@ import Storage
 /// - an office token: GET only (support staff read, never write operators' data);
 /// - a reader token: `403`; no token or an unknown one: `401`.
 ///
+/// A PUT of an EVSE or connector under a location we lack is a `404`; when the party has a feed,
+/// the location is fetched from its Sender on the scheduler's next round (ocpi.md §7.2).
+///
 /// Every accepted PUT or PATCH is an ingest run of kind `push`, exactly as a file: findings
 /// (the register's too), history, no-op detection. Pushes to one location are applied one at a
 /// time, so that two EVSE updates arriving together both survive.
@@ -125,7 +128,18 @@ public struct OCPIReceiverAPI: Sendable {
             do { merged = try push.apply(body, to: stored?.1) } catch .invalid(let message) {
                 return OCPIResponse.failure(.ok, code: 2001, message, request)
             } catch .unknown(let message) {
-                return OCPIResponse.failure(.notFound, code: 2003, message, request)
+                guard stored == nil, push.method == .put else {
+                    return OCPIResponse.failure(.notFound, code: 2003, message, request)
+                }
+                // A child under a location we lack: fetch the location from the operator's Sender.
+                let requested = try await store.register.requestLocation(push.locationID, of: push.party)
+                return OCPIResponse.failure(
+                    .notFound, code: 2003,
+                    message
+                        + (requested
+                            ? "; it is fetched from your Sender on the next pull round"
+                            : "; PUT the Location first (no Sender of yours is registered to fetch it from)"),
+                    request)
             }
             let decoder = LocationDecoder(version: version, declaredParty: push.party)
             let decoded: DecodedLocation

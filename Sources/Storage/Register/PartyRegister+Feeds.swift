@@ -116,3 +116,52 @@ extension PartyRegister {
         }
     }
 }
+
+extension PartyRegister {
+    /// Asks the scheduler to fetch one location from the party's Sender; false (nothing asked)
+    /// when the party has no feed. Asking again before the fetch changes nothing.
+    public func requestLocation(_ locationID: String, of party: PartyCode) async throws -> Bool {
+        let now = clock.now()
+        return try await database.transaction { session in
+            guard try session.row("SELECT id FROM feeds WHERE party_code = $1", [.text(party.compact)]) != nil else {
+                return false
+            }
+            try session.execute(
+                """
+                INSERT INTO location_requests (party_code, location_id, requested_at) VALUES ($1, $2, $3)
+                ON CONFLICT (party_code, location_id) DO NOTHING
+                """, [.text(party.compact), .text(locationID), .integer(now.microseconds)])
+            return true
+        }
+    }
+
+    /// The locations asked for, per party, oldest first.
+    public func locationRequests() async throws -> [(party: PartyCode, locationIDs: [String])] {
+        let rows = try await database.transaction { session in
+            try session.rows(
+                "SELECT party_code, location_id FROM location_requests ORDER BY party_code, requested_at", []
+            ).map { ($0.string(0), $0.string(1)) }
+        }
+        var requests: [(party: PartyCode, locationIDs: [String])] = []
+        for (code, id) in rows {
+            guard let party = try? PartyCode(parsing: code) else { continue }
+            if requests.last?.party == party {
+                requests[requests.count - 1].locationIDs.append(id)
+            } else {
+                requests.append((party, [id]))
+            }
+        }
+        return requests
+    }
+
+    /// Forgets requests once fetched (or failed: the next delta or full pull brings them anyway).
+    public func clearLocationRequests(_ locationIDs: [String], of party: PartyCode) async throws {
+        try await database.transaction { session in
+            for id in locationIDs {
+                try session.execute(
+                    "DELETE FROM location_requests WHERE party_code = $1 AND location_id = $2",
+                    [.text(party.compact), .text(id)])
+            }
+        }
+    }
+}
