@@ -1,17 +1,22 @@
 import Foundation
 import HTTPServer
 import JSON
+import RegistryCore
+import Storage
 import Synchronization
+import TestDatabases
 import Testing
 
 @testable import AccessPoint
 
 /// The pagination client against deliberately sloppy Senders over a real socket (issue #7;
 /// ocpi.md §7.6, §10): a broken or foreign `Link`, no `Link` but a total, a `500` once, a page
-/// that times out once. Each time it must read exactly the 25 objects served.
+/// that times out once, lowercased ids. Each time the crawler must read exactly the 25 objects
+/// served, and the pull client store exactly those 25 locations.
 @Suite struct OCPIPageCrawlerTests {
     enum Sloppiness: String, CaseIterable {
-        case tidy, brokenLink, foreignLink, noLinkButTotal, serverErrorOnce, timeoutOnce, linkCaseAndSpacing
+        case tidy, brokenLink, foreignLink, noLinkButTotal, serverErrorOnce, timeoutOnce, linkCaseAndSpacing,
+            lowercasedIDs
     }
 
     final class Counter: Sendable {
@@ -23,7 +28,8 @@ import Testing
         }
     }
 
-    static let ids = (1...25).map { "loc-\($0)" }
+    static let numbers = Array(1...25)
+    static let ids = numbers.map { "L\($0)" }
 
     static func server(_ sloppiness: Sloppiness) throws -> HTTPServer {
         var router = HTTPRouter()
@@ -41,8 +47,17 @@ import Testing
                 return HTTPResponse(status: .internalServerError, body: Array("oops".utf8))
             }
             if sloppiness == .timeoutOnce && call == 2 { try? await Task.sleep(for: .milliseconds(1500)) }
-            let page = Array(ids.dropFirst(offset).prefix(limit))
-            let data = "[" + page.map { #"{"id": "\#($0)"}"# }.joined(separator: ",") + "]"
+            let page = Array(numbers.dropFirst(offset).prefix(limit))
+            var data = OCPISenderTests.feed(page)
+            if sloppiness == .lowercasedIDs {
+                for (upper, lower) in [
+                    (#""country_code": "CL""#, #""country_code": "cl""#),
+                    (#""party_id": "VLT""#, #""party_id": "vlt""#),
+                    (#""id": "L"#, #""id": "l"#), (#""uid": "E"#, #""uid": "e"#), ("CL*VLT*E", "cl*vlt*e"),
+                ] {
+                    data = data.replacing(upper, with: lower)
+                }
+            }
             var response = HTTPResponse.json(
                 Array(#"{"data": \#(data), "status_code": 1000, "timestamp": "2026-11-22T00:00:00Z"}"#.utf8))
             response.headers.set("X-Total-Count", String(ids.count))
@@ -85,10 +100,33 @@ import Testing
         let summary = try await crawler.crawl(endpoint: "http://127.0.0.1:\(server.port)/sender/locations") {
             collected.add($0)
         }
-        #expect(collected.all.map { OCPISenderTests.text($0, "id") } == Self.ids, "\(sloppiness)")
+        #expect(collected.all.map { OCPISenderTests.text($0, "id").uppercased() } == Self.ids, "\(sloppiness)")
         #expect(summary.objects == 25 && summary.pages == 3, "\(sloppiness)")
         let fallbacks = [Sloppiness.brokenLink, .foreignLink, .noLinkButTotal].contains(sloppiness) ? 2 : 0
         #expect(summary.offsetFallbacks == fallbacks, "\(sloppiness)")
+        await server.shutdown()
+    }
+
+    /// The pull client over each sloppy Sender stores exactly the served set, once: the same
+    /// location ids in any case are one location, and a second pull changes nothing.
+    @Test(arguments: Sloppiness.allCases)
+    func thePullClientIngestsExactlyTheServedSet(_ sloppiness: Sloppiness) async throws {
+        let server = try Self.server(sloppiness)
+        try await TestBackend.sqlite.withStore { store, _ in
+            var pull = LocationPull(store: store, token: nil)
+            pull.crawler.client.timeout = 1
+            pull.crawler.client.backoff = .milliseconds(20)
+            let endpoint = "http://127.0.0.1:\(server.port)/sender/locations"
+            let party = try PartyCode(parsing: "CL*VLT")
+            let report = try await pull.pull(party: party, endpoint: endpoint, version: .v2_2_1, full: true)
+            #expect(report.run.summary.created == 25 && report.run.summary.refused == 0, "\(sloppiness)")
+            let stored = try await store.listLocations(LocationFilter(), cursor: nil, limit: 100).items
+            #expect(
+                Set(stored.map(\.location.key.description))
+                    == Set(Self.ids.map { "CL/VLT/\($0)" }), "\(sloppiness)")
+            let again = try await pull.pull(party: party, endpoint: endpoint, version: .v2_2_1, full: true)
+            #expect(again.run.summary.unchanged == 25 && again.run.summary.removed == 0, "\(sloppiness)")
+        }
         await server.shutdown()
     }
 
