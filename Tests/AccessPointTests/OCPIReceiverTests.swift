@@ -172,4 +172,26 @@ import Testing
             #expect(try await store.history(of: key).count == 3)
         }
     }
+
+    /// Concurrent pushes to different locations all land: each waits for the write lock rather
+    /// than failing on a stale read snapshot (the SQLite `SQLITE_BUSY_SNAPSHOT` trap).
+    @Test(arguments: TestBackend.available)
+    func concurrentPushesAllLand(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let f = try await Self.fixture(store)
+            let statuses = await withTaskGroup(of: Int.self) { group in
+                for index in 1...24 {
+                    group.addTask {
+                        await f.call(
+                            "PUT", "\(Self.base)/CL/VLT/C\(index)", as: "own", body: Self.location("C\(index)")
+                        )
+                        .status
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 201, count: 24))
+            #expect(try await store.ingestRuns(limit: 100).filter { $0.kind == .push }.count == 24)
+        }
+    }
 }

@@ -42,19 +42,19 @@ extension PartyRegister {
     }
 
     public func application(_ id: Int64) async throws -> ApplicationRecord? {
-        try await database.transaction { try Self.application(id, $0) }
+        try await database.readOnly { try Self.application(id, $0) }
     }
 
     /// The secret hash of an application, for the caller's constant-time check.
     public func applicationSecretHash(_ id: Int64) async throws -> String? {
-        try await database.transaction {
+        try await database.readOnly {
             try $0.row("SELECT secret_hash FROM applications WHERE id = $1", [.integer(id)])?.text(0)
         }
     }
 
     /// Applications, oldest first; only those in `status` when given.
     public func applications(status: ApplicationStatus? = nil, limit: Int = 500) async throws -> [ApplicationRecord] {
-        try await database.transaction { session in
+        try await database.readOnly { session in
             let ids =
                 if let status {
                     try session.rows(

@@ -72,11 +72,11 @@ extension PartyRegister {
     }
 
     public func feeds() async throws -> [Feed] {
-        try await database.transaction { try Self.feeds($0, where: "1 = 1", []) }
+        try await database.readOnly { try Self.feeds($0, where: "1 = 1", []) }
     }
 
     public func feed(of party: PartyCode) async throws -> Feed? {
-        try await database.transaction { try Self.feeds($0, where: "party_code = $1", [.text(party.compact)]).first }
+        try await database.readOnly { try Self.feeds($0, where: "party_code = $1", [.text(party.compact)]).first }
     }
 
     /// Records a pull's start (when it succeeded) or its error.
@@ -137,7 +137,7 @@ extension PartyRegister {
 
     /// The locations asked for, per party, oldest first.
     public func locationRequests() async throws -> [(party: PartyCode, locationIDs: [String])] {
-        let rows = try await database.transaction { session in
+        let rows = try await database.readOnly { session in
             try session.rows(
                 "SELECT party_code, location_id FROM location_requests ORDER BY party_code, requested_at", []
             ).map { ($0.string(0), $0.string(1)) }

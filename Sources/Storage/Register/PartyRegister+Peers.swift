@@ -102,18 +102,18 @@ extension PartyRegister {
 
     /// Every peer, registered or not, newest first.
     public func peers() async throws -> [OCPIPeer] {
-        try await database.transaction { try Self.peers($0, where: "1 = 1", []) }
+        try await database.readOnly { try Self.peers($0, where: "1 = 1", []) }
     }
 
     /// The registered peer that calls us with token `tokenID`.
     public func peer(calling tokenID: Int64) async throws -> OCPIPeer? {
-        try await database.transaction {
+        try await database.readOnly {
             try Self.peers($0, where: "token_id = $1 AND unregistered_at IS NULL", [.integer(tokenID)]).first
         }
     }
 
     public func peer(_ id: Int64) async throws -> OCPIPeer? {
-        try await database.transaction { try Self.peers($0, where: "id = $1", [.integer(id)]).first }
+        try await database.readOnly { try Self.peers($0, where: "id = $1", [.integer(id)]).first }
     }
 
     /// The peer's feeds: one per CPO code (2.1.1 states no role) when it has a Locations Sender.

@@ -4,7 +4,7 @@ extension PartyRegister {
     /// The public register: own codes (not released) and, unless excluded, foreign entries;
     /// ordered by code.
     public func parties(_ filter: PartyFilter = PartyFilter(), limit: Int = 10_000) async throws -> [PartyEntry] {
-        try await database.transaction { session in
+        try await database.readOnly { session in
             var conditions: [String] = ["c.status <> 'RELEASED'"]
             var foreignConditions: [String] = []
             var parameters: [SQLValue] = []
@@ -47,7 +47,7 @@ extension PartyRegister {
 
     /// One entry with its history: an own code (live, else the last released one), else a foreign one.
     public func party(_ code: PartyCode) async throws -> PartyEntry? {
-        try await database.transaction { session in
+        try await database.readOnly { session in
             let own = try Self.entries(
                 session, where: "c.code = $1", [.text(code.compact)], history: true,
                 order: "c.status = 'RELEASED', c.id DESC")

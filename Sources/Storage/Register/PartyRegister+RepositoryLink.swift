@@ -8,7 +8,7 @@ import RegistryCore
 extension PartyRegister {
     /// What every ingested location is checked against.
     public func snapshot() async throws -> RegisterSnapshot {
-        try await database.transaction { try Self.snapshot($0) }
+        try await database.readOnly { try Self.snapshot($0) }
     }
 
     static func snapshot(_ session: any SQLSession) throws -> RegisterSnapshot {

@@ -38,12 +38,12 @@ extension PartyRegister {
 
     /// Every token, newest first, without secrets.
     public func tokens() async throws -> [TokenRecord] {
-        try await database.transaction { try Self.tokens($0, where: "1 = 1", []) }
+        try await database.readOnly { try Self.tokens($0, where: "1 = 1", []) }
     }
 
     /// The live token with this hash, if any (the caller compares the hash in constant time).
     public func token(hash: String) async throws -> TokenRecord? {
-        try await database.transaction {
+        try await database.readOnly {
             try Self.tokens($0, where: "token_hash = $1 AND revoked_at IS NULL", [.text(hash)]).first
         }
     }

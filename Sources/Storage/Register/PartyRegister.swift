@@ -16,7 +16,7 @@ public struct PartyRegister: Sendable {
     // MARK: Settings
 
     public func settings() async throws -> OfficeSettings {
-        try await database.transaction { try Self.settings($0) }
+        try await database.readOnly { try Self.settings($0) }
     }
 
     /// Sets the countries served and the quarantine; logged.
@@ -64,7 +64,7 @@ public struct PartyRegister: Sendable {
 
     /// The audit log, newest first; `subject` narrows it to one application, code or token.
     public func auditLog(subject: String? = nil, limit: Int = 100) async throws -> [AuditEvent] {
-        try await database.transaction { session in
+        try await database.readOnly { session in
             let columns = "SELECT id, at, actor, action, subject, reason, detail FROM audit_log"
             let rows =
                 if let subject {

@@ -40,4 +40,14 @@ protocol SQLTransactions: Sendable {
     /// Runs `body` in one transaction that sees a consistent register and serialises with other
     /// writers of the same rows: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T
+    /// Runs `body`, which only reads, on one consistent snapshot without waiting for writers
+    /// (SQLite: a deferred transaction, which WAL lets read while an ingest holds the write lock).
+    func readOnly<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T
+}
+
+extension SQLTransactions {
+    /// PostgreSQL's reads never wait for writers: a plain transaction is one snapshot enough.
+    func readOnly<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await transaction(body)
+    }
 }

@@ -344,11 +344,12 @@ actor SQLiteConnection {
     }
 
     /// A party-register transaction: `BEGIN IMMEDIATE` takes the write lock first, so writers of
-    /// the register run one after another and every check sees the rows it then changes.
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) throws -> T {
+    /// the register run one after another and every check sees the rows it then changes. Reads
+    /// (`immediate` false) take no lock: WAL gives them a snapshot while another connection writes.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T, immediate: Bool = true) throws -> T {
         let db = try db()
         try requireSchema(db)
-        try db.execute("BEGIN IMMEDIATE")
+        try db.execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         do {
             let result = try body(db)
             try db.execute("COMMIT")
@@ -361,6 +362,9 @@ actor SQLiteConnection {
 
     private func requireSchema(_ db: SQLiteDatabase) throws(StoreError) {
         let check = try db.prepared("SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'")
+        // Reset at once: a statement left on its row holds a read snapshot, and a write on a stale
+        // snapshot fails at once with SQLITE_BUSY_SNAPSHOT instead of waiting for the lock.
+        defer { check.reset() }
         guard try check.step(), check.int(0) == 1 else {
             throw StoreError.migration("the database has no schema yet; run 'chargereg migrate' first")
         }

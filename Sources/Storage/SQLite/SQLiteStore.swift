@@ -89,6 +89,10 @@ public final class SQLiteStore: Store, SQLTransactions {
         try await reader.transaction(body)
     }
 
+    func readOnly<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await reader.transaction(body, immediate: false)
+    }
+
     public func stats() async throws -> RegistryStats {
         try await reader.stats()
     }
