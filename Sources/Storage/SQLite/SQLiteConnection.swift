@@ -304,10 +304,7 @@ actor SQLiteConnection {
             try? db.execute("ROLLBACK")
             throw error
         }
-        try? db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        let run = try run(runID, db: db)
-        close()
-        return run
+        return try run(runID, db: db)
     }
 
     func abandonRun(_ runID: Int64, error: String, summary: IngestRunSummary, at now: Timestamp) throws -> IngestRun {
@@ -321,9 +318,7 @@ actor SQLiteConnection {
             try writeRefusals(runID, db: db)
             try updateRun(runID, status: .failed, summary: summary, error: error, now: now, db: db)
         }
-        let run = try run(runID, db: db)
-        close()
-        return run
+        return try run(runID, db: db)
     }
 
     private func updateRun(

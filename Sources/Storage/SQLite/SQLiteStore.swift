@@ -17,6 +17,8 @@ public final class SQLiteStore: Store, SQLTransactions {
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
     let totals = ListTotals()
+    /// The ingest writer, one session at a time.
+    private let writers: WriterQueue
     private var reader: SQLiteConnection {
         readers[nextReader.add(1, ordering: .relaxed).oldValue % readers.count]
     }
@@ -31,6 +33,7 @@ public final class SQLiteStore: Store, SQLTransactions {
         readers = try (0..<count).map {
             try SQLiteConnection(path: path, label: "sqlite.reader.\($0)", memoryMapped: memoryMapped)
         }
+        writers = WriterQueue { try SQLiteConnection(path: path, label: "sqlite.ingest") }
     }
 
     public func migrate() async throws -> [MigrationStatus] {
@@ -38,9 +41,15 @@ public final class SQLiteStore: Store, SQLTransactions {
     }
 
     public func beginIngest(_ start: IngestRunStart) async throws -> any IngestSession {
-        let connection = try SQLiteConnection(path: path, label: "sqlite.ingest")
-        let runID = try await connection.beginRun(start, at: clock.now())
-        return SQLiteIngestSession(connection: connection, runID: runID, clock: clock, totals: totals)
+        let connection = try await writers.acquire()
+        do {
+            let runID = try await connection.beginRun(start, at: clock.now())
+            return SQLiteIngestSession(
+                connection: connection, runID: runID, clock: clock, totals: totals, writers: writers)
+        } catch {
+            await writers.release(nil)
+            throw error
+        }
     }
 
     public func location(_ key: LocationKey) async throws -> StoredLocation? {
@@ -112,21 +121,35 @@ public final class SQLiteStore: Store, SQLTransactions {
 
     public func close() async {
         for reader in readers { await reader.close() }
+        await writers.close()
     }
 }
 
-/// An ingest transaction on its own connection.
+/// An ingest transaction on the store's writer connection, which it hands back when finished or
+/// abandoned (or, if neither ran, when it is released).
 final class SQLiteIngestSession: IngestSession {
     let runID: Int64
     private let connection: SQLiteConnection
     private let clock: RegistryClock
     private let totals: ListTotals
+    private let writers: WriterQueue
+    private let ended = Atomic<Bool>(false)
 
-    init(connection: SQLiteConnection, runID: Int64, clock: RegistryClock, totals: ListTotals) {
+    init(connection: SQLiteConnection, runID: Int64, clock: RegistryClock, totals: ListTotals, writers: WriterQueue) {
         self.connection = connection
         self.runID = runID
         self.clock = clock
         self.totals = totals
+        self.writers = writers
+    }
+
+    deinit {
+        // A session dropped without finish or abandon: its transaction is rolled back with the
+        // connection, which is not reused.
+        if !ended.exchange(true, ordering: .relaxed) {
+            let writers = writers
+            Task { await writers.release(nil) }
+        }
     }
 
     func apply(_ batch: [IncomingLocation]) async throws -> [IngestOutcome] {
@@ -146,12 +169,30 @@ final class SQLiteIngestSession: IngestSession {
     }
 
     func finish(_ summary: IngestRunSummary) async throws -> IngestRun {
-        let run = try await connection.finishRun(runID, summary: summary, at: clock.now())
-        totals.forget()
-        return run
+        do {
+            let run = try await connection.finishRun(runID, summary: summary, at: clock.now())
+            totals.forget()
+            await end(reusable: true)
+            return run
+        } catch {
+            await end(reusable: false)
+            throw error
+        }
     }
 
     func abandon(error: String, _ summary: IngestRunSummary) async throws -> IngestRun {
-        try await connection.abandonRun(runID, error: error, summary: summary, at: clock.now())
+        do {
+            let run = try await connection.abandonRun(runID, error: error, summary: summary, at: clock.now())
+            await end(reusable: false)
+            return run
+        } catch {
+            await end(reusable: false)
+            throw error
+        }
+    }
+
+    private func end(reusable: Bool) async {
+        guard !ended.exchange(true, ordering: .relaxed) else { return }
+        await writers.release(reusable ? connection : nil)
     }
 }
