@@ -44,28 +44,45 @@ public struct OCPIPageCrawler: Sendable {
         var summary = Summary()
         var url = offsetURL(0)
         var offset = 0
+        // The next page is fetched while this one is stored: the peer and the network work while
+        // we decode and write.
+        var prefetched: Task<OCPIClient.Response, any Error>?
+        defer { prefetched?.cancel() }
         while true {
             guard summary.pages < maximumPages else { throw OCPICallError.tooManyPages(summary.pages) }
-            let response = try await client.getRetrying(url)
+            let response: OCPIClient.Response
+            if let prefetched {
+                response = try await prefetched.value
+            } else {
+                response = try await client.getRetrying(url)
+            }
+            prefetched = nil
             summary.pages += 1
             let objects = try Self.objects(response.body, url: url)
-            if !objects.isEmpty { try await page(objects) }
             summary.objects += objects.count
             offset += objects.count
             if let cap = response.limit, cap > 0, pageSize.map({ $0 > cap }) ?? true { pageSize = cap }
-            if objects.isEmpty { return summary }
-            if let link = response.next {
-                if let next = URL(string: link), ["http", "https"].contains(next.scheme?.lowercased()),
-                    next.host?.lowercased() == host.lowercased(), link != url
-                {
-                    url = link
-                    continue
-                }
-            } else if response.total.map({ offset >= $0 }) ?? true {
-                return summary
+            var next: String?
+            if objects.isEmpty {
+                next = nil
+            } else if let link = response.next, let target = URL(string: link),
+                ["http", "https"].contains(target.scheme?.lowercased()), target.host?.lowercased() == host.lowercased(),
+                link != url
+            {
+                next = link
+            } else if response.next == nil, response.total.map({ offset >= $0 }) ?? true {
+                next = nil
+            } else {
+                summary.offsetFallbacks += 1
+                next = offsetURL(offset)
             }
-            summary.offsetFallbacks += 1
-            url = offsetURL(offset)
+            if let next, summary.pages < maximumPages {
+                let client = client
+                prefetched = Task { try await client.getRetrying(next) }
+            }
+            if !objects.isEmpty { try await page(objects) }
+            guard let next else { return summary }
+            url = next
         }
     }
 
