@@ -6,14 +6,32 @@ actor WriterQueue {
     private let open: @Sendable () throws -> SQLiteConnection
     private var idle: SQLiteConnection?
     private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var waiting: [(ticket: Int, turn: CheckedContinuation<Bool, Never>)] = []
+    private var tickets = 0
+    /// How long a session waits for its turn, as SQLite's busy timeout would.
+    let patience: Duration
 
-    init(open: @escaping @Sendable () throws -> SQLiteConnection) { self.open = open }
+    init(patience: Duration = .seconds(10), open: @escaping @Sendable () throws -> SQLiteConnection) {
+        self.patience = patience
+        self.open = open
+    }
 
-    /// Waits for the writer's turn, then hands over the connection.
+    /// Waits for the writer's turn (at most `patience`), then hands over the connection.
     func acquire() async throws -> SQLiteConnection {
         if busy {
-            await withCheckedContinuation { waiting.append($0) }
+            tickets += 1
+            let ticket = tickets
+            let patience = patience
+            let given = await withCheckedContinuation { turn in
+                waiting.append((ticket, turn))
+                Task {
+                    try? await Task.sleep(for: patience)
+                    self.expire(ticket)
+                }
+            }
+            guard given else {
+                throw StoreError.busy("another ingest has been writing for over \(patience); try again")
+            }
         } else {
             busy = true
         }
@@ -35,8 +53,13 @@ actor WriterQueue {
         if waiting.isEmpty {
             busy = false
         } else {
-            waiting.removeFirst().resume()
+            waiting.removeFirst().turn.resume(returning: true)
         }
+    }
+
+    private func expire(_ ticket: Int) {
+        guard let index = waiting.firstIndex(where: { $0.ticket == ticket }) else { return }
+        waiting.remove(at: index).turn.resume(returning: false)
     }
 
     /// Closes the kept connection (the store is closing).
