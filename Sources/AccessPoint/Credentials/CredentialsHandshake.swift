@@ -185,8 +185,15 @@ public struct CredentialsHandshake: Sendable {
             _ = try? await undo.call("DELETE", credentialsURL)
             throw Failure("the peer's roles do not match the register: " + problems.joined(separator: "; "))
         }
-        return PeerEndpoints(
-            theirToken: theirs.token, versionsURL: theirs.url, ocpiVersion: version.rawValue,
+        return PeerEndpoints(theirs, credentialsURL: credentialsURL, details: details)
+    }
+}
+
+extension PeerEndpoints {
+    /// What to keep of a peer from its credentials and version details.
+    init(_ theirs: OCPICredentials, credentialsURL: String, details: OCPIVersionDetails) {
+        self.init(
+            theirToken: theirs.token, versionsURL: theirs.url, ocpiVersion: details.version.rawValue,
             credentialsURL: credentialsURL, locationsSender: details.url(of: "locations", role: "SENDER"),
             roles: theirs.roles.map { OCPIPeer.Role(role: $0.role, party: $0.party) },
             businessName: theirs.roles.first?.businessName ?? "")

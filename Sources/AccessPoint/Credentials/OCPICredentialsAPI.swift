@@ -47,9 +47,11 @@ public struct OCPICredentialsAPI: Sendable {
             register: store.register,
             ourVersionsURL: (settings.publicURL ?? "http://" + (request.headers["Host"] ?? "localhost"))
                 + "/ocpi/versions")
-        let ours: OCPICredentials.Role
-        do { ours = try await handshake.ourRole() } catch {
-            return OCPIResponse.failure(.ok, code: 3000, "\(error)", request)
+        var ours: OCPICredentials.Role?
+        if request.method != "DELETE" {
+            do { ours = try await handshake.ourRole() } catch {
+                return OCPIResponse.failure(.ok, code: 3000, "\(error)", request)
+            }
         }
         let peer: OCPIPeer?
         do { peer = try await store.register.peer(calling: caller.token.id) } catch {
@@ -57,7 +59,7 @@ public struct OCPICredentialsAPI: Sendable {
         }
         switch request.method {
         case "GET":
-            let credentials = OCPICredentials(token: caller.secret, url: handshake.ourVersionsURL, roles: [ours])
+            let credentials = OCPICredentials(token: caller.secret, url: handshake.ourVersionsURL, roles: [ours!])
             return OCPIResponse.success(credentials.json(version: version), request)
         case "POST":
             guard caller.token.purpose == .registration else {
@@ -67,12 +69,12 @@ public struct OCPICredentialsAPI: Sendable {
                         ? "registering needs a registration token (token A) from the office"
                         : "already registered: PUT updates the credentials, DELETE ends the registration", request)
             }
-            return await register(version, caller, ours, handshake, replacing: nil, request)
+            return await register(version, caller, ours!, handshake, replacing: nil, request)
         case "PUT":
             guard let peer else {
                 return OCPIResponse.failure(.methodNotAllowed, code: 2000, "not registered: POST registers", request)
             }
-            return await register(version, caller, ours, handshake, replacing: peer, request)
+            return await register(version, caller, ours!, handshake, replacing: peer, request)
         default:
             guard let peer else {
                 return OCPIResponse.failure(.methodNotAllowed, code: 2000, "not registered", request)
@@ -125,11 +127,7 @@ public struct OCPICredentialsAPI: Sendable {
                 .ok, code: 3003, "\(theirs.url) \(version.rawValue) lists no credentials endpoint", request)
         }
         let token = AccessToken.generateOCPI()
-        let endpoints = PeerEndpoints(
-            theirToken: theirs.token, versionsURL: theirs.url, ocpiVersion: version.rawValue,
-            credentialsURL: credentialsURL, locationsSender: details.url(of: "locations", role: "SENDER"),
-            roles: theirs.roles.map { OCPIPeer.Role(role: $0.role, party: $0.party) },
-            businessName: theirs.roles.first?.businessName ?? "")
+        let endpoints = PeerEndpoints(theirs, credentialsURL: credentialsURL, details: details)
         do {
             _ = try await store.register.savePeer(
                 endpoints, direction: peer?.direction ?? .inbound,
