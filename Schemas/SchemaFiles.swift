@@ -19,6 +19,12 @@ public enum SchemaFiles {
         return try? Data(contentsOf: url)
     }
 
+    /// The data-quality rule catalogue (`json/quality-rules.json`, issue #8): every finding code
+    /// with its dimension, level, severity, parameters, description and source.
+    public static var qualityRules: Data? {
+        Bundle.module.url(forResource: "json/quality-rules", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
+    }
+
     /// The OpenAPI 3.1 document of the HTTP API (`json/openapi.json`).
     public static var openAPI: Data? {
         Bundle.module.url(forResource: "json/openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }

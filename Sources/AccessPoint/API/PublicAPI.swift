@@ -43,6 +43,12 @@ public struct PublicAPI: Sendable {
             }
             return .json(Array(document))
         }
+        Self.publicGet("/api/v1/quality/rules", into: &router) { _, _ in
+            guard let catalogue = SchemaFiles.qualityRules else {
+                return APIError.response(.internalServerError, "missing", "the quality rule catalogue is not installed")
+            }
+            return .json(Array(catalogue))
+        }
         Self.publicGet("/api/v1/locations", into: &router) { request, _ in await api.locations(request) }
         Self.publicGet("/api/v1/evses/{evse_id}", into: &router) { _, parameters in
             await api.evse(parameters["evse_id"]!)
