@@ -35,74 +35,84 @@ public struct CredentialsHandshake: Sendable {
     public func connect(versionsURL: String, tokenA: String, parties: [PartyCode], actor: String) async throws
         -> OCPIPeer
     {
-        let ours = try await ourRole()
         var client = OCPIClient(token: tokenA)
         client.timeout = timeout
         let details = try await Self.details(versionsURL, client: &client)
         guard let credentialsURL = details.url(of: "credentials") else {
             throw Failure("\(versionsURL) \(details.version.rawValue) lists no credentials endpoint (OCPI 3003)")
         }
-        let tokenB = AccessToken.generateOCPI()
-        let created = try await register.createToken(
-            hash: AccessToken.hash(tokenB), role: .operator, parties: parties, label: "OCPI peer at \(versionsURL)",
-            actor: actor)
-        do {
-            let body = OCPICredentials(token: tokenB, url: ourVersionsURL, roles: [ours]).json(version: details.version)
-            let theirs = try await exchange(
-                "POST", credentialsURL, body: body, version: details.version, client: client)
-            let endpoints = try await checked(
-                theirs, version: details.version, credentialsURL: credentialsURL, details: details, allowed: parties,
-                client: client)
-            return try await register.savePeer(
-                endpoints, direction: .outbound, token: .created(created.id), actor: actor)
-        } catch {
-            try? await register.revokeToken(created.id, actor: actor)
-            throw error
-        }
+        return try await exchange(
+            "POST", credentialsURL, details: details, client: client, parties: parties,
+            label: "OCPI peer at \(versionsURL)", direction: .outbound, replacing: nil, actor: actor)
     }
 
     /// A new token for the peer and a fresh read of its endpoints (a version change or a
     /// rotation: ocpi.md §5.3 asks for one at least monthly).
     public func update(_ peer: OCPIPeer, actor: String) async throws -> OCPIPeer {
-        let ours = try await ourRole()
-        var client = OCPIClient(token: peer.theirToken)
-        client.timeout = timeout
-        client.base64Token = peer.ocpiVersion != OCPIVersion.v2_1_1.rawValue
+        var client = client(for: peer)
         let details = try await Self.details(peer.versionsURL, client: &client)
-        let credentialsURL = details.url(of: "credentials") ?? peer.credentialsURL
-        let parties = peer.roles.map(\.party)
-        let token = AccessToken.generateOCPI()
-        let created = try await register.createToken(
-            hash: AccessToken.hash(token), role: .operator, parties: Array(Set(parties)).sorted(),
-            label: "OCPI peer \(peer.businessName)", actor: actor)
-        do {
-            let body = OCPICredentials(token: token, url: ourVersionsURL, roles: [ours]).json(version: details.version)
-            let theirs = try await exchange("PUT", credentialsURL, body: body, version: details.version, client: client)
-            let endpoints = try await checked(
-                theirs, version: details.version, credentialsURL: credentialsURL, details: details, allowed: parties,
-                client: client)
-            return try await register.savePeer(
-                endpoints, direction: peer.direction, token: .created(created.id), replacing: peer, actor: actor)
-        } catch {
-            try? await register.revokeToken(created.id, actor: actor)
-            throw error
-        }
+        return try await exchange(
+            "PUT", details.url(of: "credentials") ?? peer.credentialsURL, details: details, client: client,
+            parties: peer.roles.map(\.party), label: "OCPI peer \(peer.businessName)", direction: peer.direction,
+            replacing: peer, actor: actor)
     }
 
     /// Ends the registration: a DELETE on the peer's credentials endpoint, then our side (the
     /// peer's token revoked, its feeds stopped) even when the peer cannot be reached, which is
     /// returned as a warning.
     public func disconnect(_ peer: OCPIPeer, actor: String) async throws -> String? {
-        var client = OCPIClient(token: peer.theirToken)
-        client.timeout = timeout
+        var client = client(for: peer)
         client.retries = 0
-        client.base64Token = peer.ocpiVersion != OCPIVersion.v2_1_1.rawValue
         var warning: String?
         do { _ = try await client.call("DELETE", peer.credentialsURL) } catch {
             warning = "the peer did not confirm: \(error)"
         }
         try await register.unregisterPeer(peer.id, actor: actor)
         return warning
+    }
+
+    /// A client calling `peer` with the token it gave us, encoded as its version expects.
+    private func client(for peer: OCPIPeer) -> OCPIClient {
+        var client = OCPIClient(token: peer.theirToken)
+        client.timeout = timeout
+        client.base64Token = peer.ocpiVersion != OCPIVersion.v2_1_1.rawValue
+        return client
+    }
+
+    /// POST or PUT: creates the token the peer will call us with, sends our credentials, checks
+    /// the peer's against the register and keeps them; the new token is revoked if any step fails.
+    private func exchange(
+        _ method: String, _ credentialsURL: String, details: OCPIVersionDetails, client: OCPIClient,
+        parties: [PartyCode], label: String, direction: OCPIPeer.Direction, replacing peer: OCPIPeer?, actor: String
+    ) async throws -> OCPIPeer {
+        let ours = try await ourRole()
+        let token = AccessToken.generateOCPI()
+        let created = try await register.createToken(
+            hash: AccessToken.hash(token), role: .operator, parties: Array(Set(parties)).sorted(), label: label,
+            actor: actor)
+        do {
+            let body = OCPICredentials(token: token, url: ourVersionsURL, roles: [ours]).json(version: details.version)
+            let data = try await client.data(credentialsURL, method: method, body: body)
+            let theirs: OCPICredentials
+            do { theirs = try OCPICredentials.parse(data, version: details.version) } catch {
+                throw Failure("\(credentialsURL) answered credentials that are not valid: \(error)")
+            }
+            let problems = try await Self.roleProblems(theirs.roles, allowed: parties, register: register)
+            guard problems.isEmpty else {
+                // Undo the registration the peer has just stored.
+                var undo = client
+                undo.token = theirs.token
+                undo.retries = 0
+                _ = try? await undo.call("DELETE", credentialsURL)
+                throw Failure("the peer's roles do not match the register: " + problems.joined(separator: "; "))
+            }
+            return try await register.savePeer(
+                PeerEndpoints(theirs, credentialsURL: credentialsURL, details: details), direction: direction,
+                token: .created(created.id), replacing: peer, actor: actor)
+        } catch {
+            try? await register.revokeToken(created.id, actor: actor)
+            throw error
+        }
     }
 
     // MARK: Shared with the credentials endpoint
@@ -155,37 +165,8 @@ public struct CredentialsHandshake: Sendable {
             return try await OCPIVersionDetails.fetch(versionsURL, wanted: version, ours: versions, client: client)
         } catch OCPICallError.http(_, 401, _) {
             client.base64Token.toggle()
-            let details = try await OCPIVersionDetails.fetch(
-                versionsURL, wanted: version, ours: versions, client: client)
-            return details
+            return try await OCPIVersionDetails.fetch(versionsURL, wanted: version, ours: versions, client: client)
         }
-    }
-
-    /// Sends our credentials and reads the peer's from the answer.
-    private func exchange(_ method: String, _ url: String, body: [UInt8], version: OCPIVersion, client: OCPIClient)
-        async throws -> OCPICredentials
-    {
-        let data = try await client.data(url, method: method, body: body)
-        do { return try OCPICredentials.parse(data, version: version) } catch {
-            throw Failure("\(url) answered credentials that are not valid: \(error)")
-        }
-    }
-
-    /// The peer's credentials checked against the register; when they do not match, the
-    /// registration just made on the peer's side is undone with a DELETE.
-    private func checked(
-        _ theirs: OCPICredentials, version: OCPIVersion, credentialsURL: String, details: OCPIVersionDetails,
-        allowed: [PartyCode], client: OCPIClient
-    ) async throws -> PeerEndpoints {
-        let problems = try await Self.roleProblems(theirs.roles, allowed: allowed, register: register)
-        guard problems.isEmpty else {
-            var undo = client
-            undo.token = theirs.token
-            undo.retries = 0
-            _ = try? await undo.call("DELETE", credentialsURL)
-            throw Failure("the peer's roles do not match the register: " + problems.joined(separator: "; "))
-        }
-        return PeerEndpoints(theirs, credentialsURL: credentialsURL, details: details)
     }
 }
 

@@ -44,22 +44,28 @@ public struct OCPICredentialsAPI: Sendable {
             return error.response
         }
         let handshake = CredentialsHandshake(
-            register: store.register,
-            ourVersionsURL: (settings.publicURL ?? "http://" + (request.headers["Host"] ?? "localhost"))
-                + "/ocpi/versions")
-        var ours: OCPICredentials.Role?
-        if request.method != "DELETE" {
-            do { ours = try await handshake.ourRole() } catch {
-                return OCPIResponse.failure(.ok, code: 3000, "\(error)", request)
-            }
-        }
+            register: store.register, ourVersionsURL: settings.baseURL(request) + "/ocpi/versions")
         let peer: OCPIPeer?
         do { peer = try await store.register.peer(calling: caller.token.id) } catch {
             return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
         }
+        if request.method == "DELETE" {
+            guard let peer else {
+                return OCPIResponse.failure(.methodNotAllowed, code: 2000, "not registered", request)
+            }
+            do { try await store.register.unregisterPeer(peer.id, actor: "ocpi:\(peer.businessName)") } catch {
+                return OCPIResponse.failure(
+                    .serviceUnavailable, code: 3000, "the register cannot be written now", request)
+            }
+            return OCPIResponse.success(nil, request)
+        }
+        let ours: OCPICredentials.Role
+        do { ours = try await handshake.ourRole() } catch {
+            return OCPIResponse.failure(.ok, code: 3000, "\(error)", request)
+        }
         switch request.method {
         case "GET":
-            let credentials = OCPICredentials(token: caller.secret, url: handshake.ourVersionsURL, roles: [ours!])
+            let credentials = OCPICredentials(token: caller.secret, url: handshake.ourVersionsURL, roles: [ours])
             return OCPIResponse.success(credentials.json(version: version), request)
         case "POST":
             guard caller.token.purpose == .registration else {
@@ -69,21 +75,12 @@ public struct OCPICredentialsAPI: Sendable {
                         ? "registering needs a registration token (token A) from the office"
                         : "already registered: PUT updates the credentials, DELETE ends the registration", request)
             }
-            return await register(version, caller, ours!, handshake, replacing: nil, request)
-        case "PUT":
+            return await register(version, caller, ours, handshake, replacing: nil, request)
+        default:
             guard let peer else {
                 return OCPIResponse.failure(.methodNotAllowed, code: 2000, "not registered: POST registers", request)
             }
-            return await register(version, caller, ours!, handshake, replacing: peer, request)
-        default:
-            guard let peer else {
-                return OCPIResponse.failure(.methodNotAllowed, code: 2000, "not registered", request)
-            }
-            do { try await store.register.unregisterPeer(peer.id, actor: "ocpi:\(peer.businessName)") } catch {
-                return OCPIResponse.failure(
-                    .serviceUnavailable, code: 3000, "the register cannot be written now", request)
-            }
-            return OCPIResponse.success(nil, request)
+            return await register(version, caller, ours, handshake, replacing: peer, request)
         }
     }
 

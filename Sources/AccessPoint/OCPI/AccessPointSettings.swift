@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// How the access point presents itself to aggregators (issue #6): the public base URL its
 /// absolute links use, whether the OCPI Sender is open data or needs a token, and the licence
 /// the open data is published under.
@@ -10,6 +12,11 @@ public struct AccessPointSettings: Sendable {
     public var licence = "CC-BY-4.0"
     /// The largest Sender page (`X-Limit`); larger `limit`s are capped.
     public var ocpiMaximumLimit = 1000
+
+    /// The base of absolute links in answer to `request`: `publicURL`, else `http://` and its `Host`.
+    func baseURL(_ request: HTTPRequest) -> String {
+        publicURL ?? "http://" + (request.headers["Host"] ?? "localhost")
+    }
 
     public init(publicURL: String? = nil, ocpiRequiresToken: Bool = false, licence: String = "CC-BY-4.0") {
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }

@@ -275,9 +275,7 @@ public struct OCPISenderAPI: Sendable {
                 + Self.versions.map(\.rawValue).joined(separator: ", "), request)
     }
 
-    func baseURL(_ request: HTTPRequest) -> String {
-        settings.publicURL ?? "http://" + (request.headers["Host"] ?? "localhost")
-    }
+    func baseURL(_ request: HTTPRequest) -> String { settings.baseURL(request) }
 
     /// In token mode, a `401` unless the request carries a valid token of any role, raw or in
     /// OCPI 2.2's Base64 (ocpi.md §4.3: try both); a registration token opens only the versions.

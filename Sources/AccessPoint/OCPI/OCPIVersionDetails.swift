@@ -19,7 +19,7 @@ public struct OCPIVersionDetails: Sendable, Equatable {
     public func url(of module: String, role: String? = nil) -> String? {
         endpoints.first { endpoint in
             endpoint.identifier == module
-                && (role == nil || endpoint.role == nil || endpoint.role?.uppercased() == role)
+                && (role == nil || endpoint.role == nil || endpoint.role == role)
         }?.url
     }
 

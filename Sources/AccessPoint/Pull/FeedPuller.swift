@@ -26,12 +26,11 @@ public struct FeedPuller: Sendable {
         let kind = requested ?? (feed.lastFullStartedAt == nil ? .full : .delta)
         let started = RegistryClock.system.now()
         do {
-            let pull = LocationPull(store: store, token: feed.token)
-            let (endpoint, version) = try await pull.discover(
-                versionsURL: feed.versionsURL, version: feed.ocpiVersion.flatMap(OCPIVersion.init(text:)))
-            let report = try await pull.pull(
-                party: feed.party, endpoint: endpoint, version: version,
-                since: kind == .delta ? feed.deltaStart() : nil, full: kind == .full, confirmed: confirmed)
+            let report = try await Self.withSender(of: feed, store: store) { pull, endpoint, version in
+                try await pull.pull(
+                    party: feed.party, endpoint: endpoint, version: version,
+                    since: kind == .delta ? feed.deltaStart() : nil, full: kind == .full, confirmed: confirmed)
+            }
             try await store.register.recordPull(of: feed.party, kind: kind, startedAt: started, error: nil)
             return Outcome(feed: feed, kind: kind, report: report)
         } catch {
@@ -51,10 +50,9 @@ public struct FeedPuller: Sendable {
             }
             let started = RegistryClock.system.now()
             do {
-                let pull = LocationPull(store: store, token: feed.token)
-                let (endpoint, version) = try await pull.discover(
-                    versionsURL: feed.versionsURL, version: feed.ocpiVersion.flatMap(OCPIVersion.init(text:)))
-                let report = try await pull.pull(party: party, endpoint: endpoint, version: version, locationIDs: ids)
+                let report = try await Self.withSender(of: feed, store: store) { pull, endpoint, version in
+                    try await pull.pull(party: party, endpoint: endpoint, version: version, locationIDs: ids)
+                }
                 log("\(party): fetched \(ids.joined(separator: ", ")) as pushes asked: run \(report.run.id)")
             } catch {
                 try? await store.register.recordPull(of: party, kind: .delta, startedAt: started, error: "\(error)")
@@ -62,6 +60,17 @@ public struct FeedPuller: Sendable {
             }
             try await store.register.clearLocationRequests(ids, of: party)
         }
+    }
+
+    /// Runs `body` with a pull client for the feed and its Locations Sender, discovered afresh.
+    private static func withSender(
+        of feed: Feed, store: any Store,
+        _ body: (LocationPull, String, OCPIVersion) async throws -> LocationPull.Report
+    ) async throws -> LocationPull.Report {
+        let pull = LocationPull(store: store, token: feed.token)
+        let (endpoint, version) = try await pull.discover(
+            versionsURL: feed.versionsURL, version: feed.ocpiVersion.flatMap(OCPIVersion.init(text:)))
+        return try await body(pull, endpoint, version)
     }
 
     /// The locations asked for, then the feeds due now, each pulled once; on PostgreSQL only one

@@ -6,7 +6,7 @@ actor WriterQueue {
     private let open: @Sendable () throws -> SQLiteConnection
     private var idle: SQLiteConnection?
     private var busy = false
-    private var waiting: [(ticket: Int, turn: CheckedContinuation<Bool, Never>)] = []
+    private var waiting: [(ticket: Int, turn: CheckedContinuation<Bool, Never>, timer: Task<Void, Never>)] = []
     private var tickets = 0
     /// How long a session waits for its turn, as SQLite's busy timeout would.
     let patience: Duration
@@ -23,11 +23,11 @@ actor WriterQueue {
             let ticket = tickets
             let patience = patience
             let given = await withCheckedContinuation { turn in
-                waiting.append((ticket, turn))
-                Task {
+                let timer = Task {
                     try? await Task.sleep(for: patience)
-                    self.expire(ticket)
+                    if !Task.isCancelled { self.expire(ticket) }
                 }
+                waiting.append((ticket, turn, timer))
             }
             guard given else {
                 throw StoreError.busy("another ingest has been writing for over \(patience); try again")
@@ -53,7 +53,9 @@ actor WriterQueue {
         if waiting.isEmpty {
             busy = false
         } else {
-            waiting.removeFirst().turn.resume(returning: true)
+            let next = waiting.removeFirst()
+            next.timer.cancel()
+            next.turn.resume(returning: true)
         }
     }
 

@@ -54,14 +54,14 @@ enum PeersCommand: RegistryCommand {
             peerID = id
         }
         var parties: [PartyCode] = []
-        var versionsOfOurs = ""
+        var ourVersionsURL = ""
         if action == "connect" || action == "update" {
-            versionsOfOurs = try need("--public-url")
-            guard versionsOfOurs.hasPrefix("http://") || versionsOfOurs.hasPrefix("https://") else {
+            ourVersionsURL = try need("--public-url")
+            guard ourVersionsURL.hasPrefix("http://") || ourVersionsURL.hasPrefix("https://") else {
                 throw UsageError(command: spec.name, message: "--public-url: an http(s) URL")
             }
-            versionsOfOurs =
-                (versionsOfOurs.hasSuffix("/") ? String(versionsOfOurs.dropLast()) : versionsOfOurs)
+            ourVersionsURL =
+                (ourVersionsURL.hasSuffix("/") ? String(ourVersionsURL.dropLast()) : ourVersionsURL)
                 + "/ocpi/versions"
         }
         if action == "connect" {
@@ -74,7 +74,7 @@ enum PeersCommand: RegistryCommand {
             _ = try need("--token")
         }
         try await withRegister(arguments) { register in
-            let handshake = CredentialsHandshake(register: register, ourVersionsURL: versionsOfOurs)
+            let handshake = CredentialsHandshake(register: register, ourVersionsURL: ourVersionsURL)
             func peer() async throws -> OCPIPeer {
                 guard let peer = try await register.peer(peerID!), peer.unregisteredAt == nil else {
                     throw RegisterNotFound("no registered peer \(peerID!)")
