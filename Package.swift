@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "RegistryCore", dependencies: ["JSON"]),
         // OCPI wire formats <-> RegistryCore.
         .target(name: "OCPI", dependencies: ["RegistryCore", "JSON"]),
+        // Data-quality rules and scores over the model: pure, no I/O.
+        .target(name: "Quality", dependencies: ["RegistryCore", "JSON"]),
 
         // Contracts published by the program, as resources.
         .target(name: "Migrations", path: "Migrations", resources: [.copy("sqlite"), .copy("postgres")]),
@@ -39,7 +41,7 @@ let package = Package(
             dependencies: ["RegistryCore", "JSON", "Hashing", "CSQLite", "CLibPQ", "Migrations"]),
         .target(
             name: "AccessPoint",
-            dependencies: ["RegistryCore", "OCPI", "Storage", "JSON", "Hashing", "Schemas", "HTTPServer"]),
+            dependencies: ["RegistryCore", "OCPI", "Quality", "Storage", "JSON", "Hashing", "Schemas", "HTTPServer"]),
         .executableTarget(name: "chargereg", dependencies: ["AccessPoint", "CLI", "Schemas", "HTTPServer", "Storage"]),
 
         .target(name: "TestFixtures", path: "Tests/TestFixtures"),
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore"]),
+        .testTarget(name: "QualityTests", dependencies: ["Quality", "OCPI", "RegistryCore", "Schemas", "TestFixtures"]),
         .testTarget(name: "OCPITests", dependencies: ["OCPI", "RegistryCore", "JSON", "TestFixtures"]),
         .testTarget(
             name: "StorageTests", dependencies: ["Storage", "OCPI", "RegistryCore", "TestFixtures", "TestDatabases"]),

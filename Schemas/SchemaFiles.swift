@@ -25,6 +25,12 @@ public enum SchemaFiles {
         Bundle.module.url(forResource: "json/quality-rules", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
     }
 
+    /// The default data-quality policy (`json/quality-policy.json`): weights, compliance
+    /// thresholds, critical rules and timeliness limits.
+    public static var qualityPolicy: Data? {
+        Bundle.module.url(forResource: "json/quality-policy", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
+    }
+
     /// The OpenAPI 3.1 document of the HTTP API (`json/openapi.json`).
     public static var openAPI: Data? {
         Bundle.module.url(forResource: "json/openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }

@@ -1,6 +1,7 @@
 import Hashing
 import JSON
 import OCPI
+import Quality
 import RegistryCore
 import Storage
 
@@ -19,13 +20,15 @@ public enum CanonicalDocument {
             contentHash: contentHash(document, skipping: timestamps))
     }
 
-    /// The incoming form of a decoded location with the register's findings on its EVSE IDs added
-    /// (issue #5): what every ingest path stores.
+    /// The incoming form of a decoded location with the register's findings on its EVSE IDs
+    /// (issue #5) and the per-record correctness rules' findings (issue #8) added: what every
+    /// ingest path stores.
     public static func incoming(_ decoded: DecodedLocation, checkedAgainst register: RegisterSnapshot)
         -> IncomingLocation
     {
         var decoded = decoded
         decoded.findings += register.findings(of: decoded.location)
+        decoded.findings += QualityRulebook.correctnessRules.findings(of: decoded.location)
         return incoming(decoded)
     }
 

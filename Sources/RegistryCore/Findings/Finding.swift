@@ -87,4 +87,75 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Comparable, Exp
     public static let evseOperatorRevoked: FindingCode = "register.evse_operator_revoked"
     /// The operator code is held by another party than the location's, without an authorisation.
     public static let evseOperatorUnauthorised: FindingCode = "register.evse_operator_unauthorised"
+
+    // MARK: Correctness (issue #8; registries.md §4.3 B)
+
+    /// Coordinates that are not decimal degrees within WGS84's range.
+    public static let coordinatesInvalid: FindingCode = "quality.coordinates_invalid"
+    /// Coordinates with fewer than the 5 decimals OCPI's pattern asks for (worse than about 1 m).
+    public static let coordinatesImprecise: FindingCode = "quality.coordinates_imprecise"
+    /// Coordinates at `0,0` ("null island"): a placeholder, not a place.
+    public static let coordinatesZero: FindingCode = "quality.coordinates_zero"
+    /// Coordinates outside every bounding box of the location's `country`.
+    public static let coordinatesOutsideCountry: FindingCode = "quality.coordinates_outside_country"
+    /// Coordinates outside the country that fall inside it once latitude and longitude swap places.
+    public static let coordinatesSwapped: FindingCode = "quality.coordinates_swapped"
+    /// An EVSE placed farther from its location than a driver would walk to find it.
+    public static let evseFarFromLocation: FindingCode = "quality.evse_far_from_location"
+    /// Another location of the same operator within a few metres: probably the same site twice.
+    public static let locationDuplicate: FindingCode = "quality.location_duplicate"
+    /// An `evse_id` that another current location also publishes.
+    public static let evseIDDuplicate: FindingCode = "quality.evse_id_duplicate"
+    /// Two EVSEs of one location with the same `uid`.
+    public static let evseUIDDuplicate: FindingCode = "quality.evse_uid_duplicate"
+    /// Two connectors of one EVSE with the same `id`.
+    public static let connectorIDDuplicate: FindingCode = "quality.connector_id_duplicate"
+    /// `max_electric_power` above what voltage × amperage × phases can deliver.
+    public static let powerInconsistent: FindingCode = "quality.power_inconsistent"
+    /// `max_electric_power` that reads as kilowatts where OCPI wants watts.
+    public static let powerInKilowatts: FindingCode = "quality.power_in_kilowatts"
+    /// Voltage, amperage or power outside what the connector standard can carry.
+    public static let powerImplausible: FindingCode = "quality.power_implausible"
+    /// A connector standard that cannot carry the declared power type (CCS on AC, Type 2 on DC).
+    public static let powerTypeMismatch: FindingCode = "quality.power_type_mismatch"
+    /// A connector format the standard does not come in (a CCS socket, a domestic cable).
+    public static let formatMismatch: FindingCode = "quality.format_mismatch"
+    /// A `time_zone` that is not an IANA time zone.
+    public static let timeZoneInvalid: FindingCode = "quality.time_zone_invalid"
+    /// An IANA time zone not used in the location's `country`.
+    public static let timeZoneCountryMismatch: FindingCode = "quality.time_zone_country_mismatch"
+    /// Opening hours that do not say when the location is open.
+    public static let openingHoursInvalid: FindingCode = "quality.opening_hours_invalid"
+    /// A postal code that does not have its country's format.
+    public static let postalCodeFormat: FindingCode = "quality.postal_code_format"
+    /// A phone number not in E.164 form.
+    public static let phoneNotE164: FindingCode = "quality.phone_not_e164"
+    /// A placeholder where a name, address or city is due ("N/A", "test", "0000").
+    public static let placeholderText: FindingCode = "quality.placeholder_text"
+    /// A location older than its newest EVSE, or an EVSE older than its newest connector.
+    public static let lastUpdatedOrder: FindingCode = "quality.last_updated_order"
+
+    // MARK: Completeness (registries.md §4.3 A; AFIR 2025/655 annex tables)
+
+    /// A field AFIR's annex asks for, or OCPI asks for when it applies, is absent.
+    public static let afirFieldMissing: FindingCode = "completeness.afir_field_missing"
+    /// A recommended field is absent.
+    public static let recommendedFieldMissing: FindingCode = "completeness.recommended_field_missing"
+
+    // MARK: Timeliness (registries.md §4.3 C; AFIR 2025/655 Art. 5)
+
+    /// A change reached the registry more than a day after the operator's `last_updated`.
+    public static let staticLatency: FindingCode = "timeliness.static_latency"
+    /// A pushed status change reached the registry more than a minute after it happened.
+    public static let dynamicLatency: FindingCode = "timeliness.dynamic_latency"
+    /// An EVSE whose status nobody confirmed within a day.
+    public static let statusStale: FindingCode = "timeliness.status_stale"
+    /// A location whose operator `last_updated` is more than a year old.
+    public static let recordOld: FindingCode = "timeliness.record_old"
+    /// A location no delivery confirmed for more than a year.
+    public static let notConfirmed: FindingCode = "timeliness.not_confirmed"
+    /// A `last_updated` later than the moment the registry received it.
+    public static let futureTimestamp: FindingCode = "timeliness.future_timestamp"
+    /// An operator with no successful pull or push for longer than the policy allows.
+    public static let feedSilent: FindingCode = "timeliness.feed_silent"
 }
