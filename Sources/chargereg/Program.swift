@@ -12,7 +12,7 @@ enum Program {
         [
             MigrateCommand.self, IngestCommand.self, ExportCommand.self, StatsCommand.self, ServeCommand.self,
             GenerateCommand.self, SchemaCommand.self, TokenCommand.self, OfficeCommand.self, FeedsCommand.self,
-            PullCommand.self, PeersCommand.self,
+            PullCommand.self, PeersCommand.self, QualityCommand.self,
         ]
     }
 

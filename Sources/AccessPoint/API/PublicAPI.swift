@@ -34,6 +34,7 @@ public struct PublicAPI: Sendable {
         OCPIReceiverAPI(store: store).routes(into: &router)
         OCPICredentialsAPI(store: store, settings: settings).routes(into: &router)
         OpenDataDumps(store: store, settings: settings).routes(into: &router)
+        QualityAPI(store: store, rulebook: settings.quality, clock: settings.clock).routes(into: &router)
         Self.publicGet("/api/v1/healthz", into: &router) { _, _ in await api.health() }
         Self.publicGet("/api/v1/stats", into: &router) { _, _ in await api.stats() }
         router.get("/api/v1/metrics") { _, _ in await api.prometheus() }

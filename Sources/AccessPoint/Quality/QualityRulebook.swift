@@ -41,6 +41,9 @@ public struct QualityRulebook: Sendable {
         policy = try QualityPolicy(json: Array(policyBytes), knownCodes: Set(catalogue.rules.keys))
     }
 
+    /// The catalogue and the default policy, which the tests keep readable.
+    public static let standard = try! QualityRulebook()
+
     public var scorer: QualityScorer {
         QualityScorer(catalogue: catalogue, policy: policy, timeZones: Self.timeZones)
     }

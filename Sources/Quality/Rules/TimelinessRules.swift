@@ -133,7 +133,7 @@ public struct TimelinessRules: Sendable {
     }
 
     /// 1 up to `full` seconds, falling linearly to 0 at `zero`.
-    static func decay(_ value: Int64, full: Int64, zero: Int64) -> Double {
+    public static func decay(_ value: Int64, full: Int64, zero: Int64) -> Double {
         if value <= full { return 1 }
         if value >= zero || zero <= full { return 0 }
         return Double(zero - value) / Double(zero - full)

@@ -34,11 +34,12 @@ public struct Compliance: Sendable, Equatable {
         ] {
             if score < floor {
                 status = max(status, .nonCompliant)
-                reasons.append("\(name) \(Self.format(score)) is below \(Self.format(floor)), the non-compliance floor")
+                reasons.append(
+                    "\(name) \(Self.scoreText(score)) is below \(Self.scoreText(floor)), the non-compliance floor")
             } else if score < compliant {
                 status = max(status, .needsImprovement)
                 reasons.append(
-                    "\(name) \(Self.format(score)) is below \(Self.format(compliant)), the compliance threshold")
+                    "\(name) \(Self.scoreText(score)) is below \(Self.scoreText(compliant)), the compliance threshold")
             }
         }
         for code in policy.criticalRules {
@@ -52,7 +53,8 @@ public struct Compliance: Sendable, Equatable {
         self.reasons = reasons
     }
 
-    static func format(_ score: Double) -> String {
+    /// A score with one decimal, as reports print it.
+    public static func scoreText(_ score: Double) -> String {
         let tenths = Int((score * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"
     }

@@ -11,6 +11,13 @@ public struct Scorecard: Sendable {
         public var correctness: Double
         public var timeliness: Double
         public var combined: Double
+
+        public init(completeness: Double, correctness: Double, timeliness: Double, combined: Double) {
+            self.completeness = completeness
+            self.correctness = correctness
+            self.timeliness = timeliness
+            self.combined = combined
+        }
     }
 
     /// One rule's failures in this scope.

@@ -106,6 +106,7 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
     }
 
     public var register: PartyRegister { PartyRegister(database: self, clock: clock) }
+    public var quality: QualityLedger { QualityLedger(database: self) }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await read { try await $0.registerTransaction(body) }

@@ -114,19 +114,6 @@ extension PartyRegister {
     }
 }
 
-extension Finding {
-    /// Reads a record's stored findings (`storedJSON`); an unreadable text reads as none.
-    static func stored(_ json: [UInt8]) -> [Finding] {
-        guard case .array(let items) = try? JSONParser.parse(json) else { return [] }
-        return items.compactMap { item in
-            guard case .string(let code) = item["code"], case .string(let path) = item["path"],
-                case .string(let message) = item["message"]
-            else { return nil }
-            return Finding(FindingCode(rawValue: code), path, message)
-        }
-    }
-}
-
 extension Array {
     fileprivate func chunked(by size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }

@@ -20,6 +20,7 @@ extension SQLSession {
 enum SQLValue: Sendable {
     case null
     case integer(Int64)
+    case real(Double)
     case text(String)
 
     static func optional(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }

@@ -19,6 +19,7 @@ extension SQLiteValue {
         switch value {
         case .null: self = .null
         case .integer(let integer): self = .integer(integer)
+        case .real(let real): self = .real(real)
         case .text(let text): self = .text(text)
         }
     }

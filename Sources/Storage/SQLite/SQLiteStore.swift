@@ -93,6 +93,7 @@ public final class SQLiteStore: Store, SQLTransactions {
     }
 
     public var register: PartyRegister { PartyRegister(database: self, clock: clock) }
+    public var quality: QualityLedger { QualityLedger(database: self) }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await reader.transaction(body)

@@ -59,6 +59,9 @@ public protocol Store: Sendable {
     /// The ID Registration Office's register, in the same database.
     var register: PartyRegister { get }
 
+    /// The quality monitor's snapshots and cross-record reads, in the same database.
+    var quality: QualityLedger { get }
+
     func close() async
 }
 

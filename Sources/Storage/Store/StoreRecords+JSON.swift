@@ -43,3 +43,21 @@ extension Finding {
         return writer.bytes
     }
 }
+
+extension Finding {
+    /// Reads a record's stored findings (`storedJSON`); an unreadable text reads as none.
+    static func stored(_ json: [UInt8]) -> [Finding] {
+        guard case .array(let items) = try? JSONParser.parse(json) else { return [] }
+        return items.compactMap { item in
+            guard case .string(let code) = item["code"], case .string(let path) = item["path"],
+                case .string(let message) = item["message"]
+            else { return nil }
+            return Finding(FindingCode(rawValue: code), path, message)
+        }
+    }
+}
+
+extension StoredLocation {
+    /// The findings stored with this version (decoder, register and correctness rules).
+    public var findingList: [Finding] { Finding.stored(findings) }
+}

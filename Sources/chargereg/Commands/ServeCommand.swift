@@ -26,6 +26,11 @@ enum ServeCommand: RegistryCommand {
             OptionSpec(
                 "--licence", value: "TEXT",
                 help: "The licence the open data is published under (default: \(ExportCommand.defaultLicence))."),
+            QualityCommand.qualityPolicyOption,
+            OptionSpec(
+                "--quality-interval", value: "SECONDS",
+                help:
+                    "Rescan data quality at most this often after data arrives, and at least hourly (default: 300)."),
             databaseOption,
         ],
         discussion: """
@@ -36,6 +41,8 @@ enum ServeCommand: RegistryCommand {
             Locations Sender (2.1.1, 2.2.1, 2.3.0) from /ocpi/versions, open data unless --ocpi-token-required; and
             the dumps /opendata/locations.json (OCPI 2.2.1), .csv and .geojson (read-API filters, ETag).
             Feeds added with 'chargereg feeds add' are pulled when due (a line per pull on standard error).
+            Data quality is rescored after data arrives and at least hourly, and served at /api/v1/quality,
+            /api/v1/quality/operators/{code} and /api/v1/quality/locations/{country_code}/{party_id}/{location_id}.
             One access-log line (JSON) per request goes to standard error. SIGTERM or SIGINT stops accepting,
             lets requests in flight finish, closes the database and exits 0.
             """)
@@ -55,9 +62,14 @@ enum ServeCommand: RegistryCommand {
         if arguments.value("--demo-country") != nil && !arguments.flag("--demo") {
             throw UsageError(command: spec.name, message: "--demo-country needs --demo")
         }
+        let qualityInterval = arguments.value("--quality-interval").map { Int($0) } ?? 300
+        guard let qualityInterval, qualityInterval >= 1 else {
+            throw UsageError(command: spec.name, message: "--quality-interval: a whole number of seconds ≥ 1")
+        }
+        let rulebook = try QualityCommand.rulebook(arguments, command: spec.name)
         let settings = AccessPointSettings(
             publicURL: arguments.value("--public-url"), ocpiRequiresToken: arguments.flag("--ocpi-token-required"),
-            licence: arguments.value("--licence") ?? ExportCommand.defaultLicence)
+            licence: arguments.value("--licence") ?? ExportCommand.defaultLicence, quality: rulebook)
         if let url = settings.publicURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count < 10 {
             throw UsageError(command: spec.name, message: "--public-url: '\(url)' is not an http(s) URL")
         }
@@ -87,9 +99,16 @@ enum ServeCommand: RegistryCommand {
         )
         // Operators' Senders are pulled when due (chargereg feeds); on PostgreSQL one instance a round.
         let scheduler = Task { await FeedPuller(store: store).schedule { Output.err("pull: \($0)\n") } }
+        let monitor = Task {
+            await QualityMonitor(store: store, rulebook: rulebook, interval: .seconds(qualityInterval)).run {
+                Output.err("quality: \($0)\n")
+            }
+        }
         await server.runUntilSignalled()
         scheduler.cancel()
+        monitor.cancel()
         await scheduler.value
+        await monitor.value
         await store.close()
         Output.err("stopped\n")
         return 0

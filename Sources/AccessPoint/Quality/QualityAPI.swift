@@ -1,0 +1,103 @@
+import HTTPServer
+import JSON
+import Quality
+import RegistryCore
+import Storage
+
+/// The quality monitor's public routes (issue #8): the national scorecard, an operator's
+/// scorecard with its trend, and one published location's findings. Scorecards come from the
+/// latest scan's snapshot (the access point rescans as data arrives and at least hourly); when
+/// none exists yet, the first request runs the scan. A location is scored live.
+struct QualityAPI: Sendable {
+    let store: any Store
+    let rulebook: QualityRulebook
+    let clock: RegistryClock
+
+    func routes(into router: inout HTTPRouter) {
+        let api = self
+        PublicAPI.publicGet("/api/v1/quality", into: &router) { _, _ in
+            await api.scorecard(scope: QualitySnapshot.nationalScope)
+        }
+        PublicAPI.publicGet("/api/v1/quality/operators/{code}", into: &router) { _, parameters in
+            guard let code = try? PartyCode(parsing: parameters["code"]!) else {
+                return APIError.response(
+                    .badRequest, "bad_parameter", "'\(parameters["code"]!)' is not a party code such as CL*VLT")
+            }
+            return await api.scorecard(scope: code.description)
+        }
+        PublicAPI.publicGet("/api/v1/quality/locations/{country_code}/{party_id}/{location_id}", into: &router) {
+            _, parameters in
+            await api.location(
+                LocationKey(
+                    countryCode: parameters["country_code"]!, partyID: parameters["party_id"]!,
+                    locationID: parameters["location_id"]!))
+        }
+    }
+
+    func scorecard(scope: String) async -> HTTPResponse {
+        do {
+            var snapshot = try await store.quality.latest(scope: scope)
+            if snapshot == nil, try await store.quality.latest(scope: QualitySnapshot.nationalScope) == nil {
+                let scan = QualityScan(store: store, rulebook: rulebook, clock: clock)
+                try await scan.record(try await scan.run())
+                snapshot = try await store.quality.latest(scope: scope)
+            }
+            guard let snapshot else {
+                return APIError.response(
+                    .notFound, "not_found", "no quality scorecard for \(scope): it has no locations")
+            }
+            return .json(QualityDocument.withTrend(snapshot.document, try await store.quality.trend(scope: scope)))
+        } catch {
+            return APIError.storeFailure(error)
+        }
+    }
+
+    func location(_ key: LocationKey) async -> HTTPResponse {
+        do {
+            guard let stored = try await store.location(key), stored.publish, !stored.removed else {
+                return APIError.response(.notFound, "not_found", "no published location \(key)")
+            }
+            let location = try CanonicalDocument.location(of: stored)
+            let now = clock.now()
+            let quality = rulebook.scorer.score(
+                location, stored: stored.findingList, crossRecord: try await crossRecordFindings(location),
+                receipt: stored.receipt, now: now)
+            return .json(QualityDocument(rulebook: rulebook).record(quality, stored: stored, computedAt: now))
+        } catch {
+            return APIError.storeFailure(error)
+        }
+    }
+
+    /// The scan's cross-record rules for one location, from the indexes: its EVSE IDs published
+    /// elsewhere, and its operator's other locations within `QualityScan.duplicateDistance`.
+    func crossRecordFindings(_ location: Location) async throws -> [Finding] {
+        var findings: [Finding] = []
+        for (index, evse) in location.evses.enumerated() {
+            guard let evseID = evse.evseID, evse.status?.known != .removed else { continue }
+            let key = EVSEID.lookupKey(evseID)
+            let elsewhere = try await store.locations(withEVSE: key).filter { !$0.removed && $0.key != location.key }
+            if !elsewhere.isEmpty {
+                findings.append(
+                    Finding(
+                        .evseIDDuplicate, "evses[\(index)].evse_id",
+                        "\(key) is also published at \(elsewhere.map(\.key.description).joined(separator: ", "))"))
+            }
+        }
+        if let point = location.coordinates.flatMap(GeoPoint.init) {
+            var filter = LocationFilter()
+            filter.party = try? PartyCode(parsing: location.countryCode + location.partyID)
+            filter.near = Circle(
+                latitude: point.latitude, longitude: point.longitude, radiusMeters: QualityScan.duplicateDistance)
+            filter.includesUnpublished = true
+            for nearby in try await store.listLocations(filter, cursor: nil, limit: 20).items
+            where nearby.location.key != location.key {
+                findings.append(
+                    Finding(
+                        .locationDuplicate, "coordinates",
+                        "\(nearby.location.key) of the same operator is \(Int((nearby.distanceMeters ?? 0).rounded())) m away"
+                    ))
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,187 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Quality
+import RegistryCore
+import Storage
+import Synchronization
+
+/// Scores the whole register from scratch (issue #8): every current location is decoded and
+/// scored on completeness, correctness and timeliness at the scan's instant, with the
+/// cross-record rules (duplicate EVSE IDs nationally, duplicate locations of one operator within
+/// 25 m) found first from the index tables; the results are one scorecard per operator and the
+/// national one, recorded as the day's snapshots.
+public struct QualityScan: Sendable {
+    public struct Result: Sendable {
+        public var computedAt: Timestamp
+        public var national: Scorecard
+        /// By party code.
+        public var operators: [Scorecard]
+    }
+
+    /// Two locations of one operator closer than this are probably one site (QualiCharge LOCP).
+    public static let duplicateDistance = 25.0
+
+    let store: any Store
+    let rulebook: QualityRulebook
+    let clock: RegistryClock
+
+    public init(store: any Store, rulebook: QualityRulebook, clock: RegistryClock = .system) {
+        self.store = store
+        self.rulebook = rulebook
+        self.clock = clock
+    }
+
+    /// Scores every current location (published or not: the operator answers for both).
+    public func run() async throws -> Result {
+        let now = clock.now()
+        let crossRecord = try await crossRecordFindings()
+        let lastIngests = try await store.quality.lastSuccessfulIngests()
+        let scorer = rulebook.scorer
+        let cards = ScanCards()
+        try await store.forEachLocation(LocationQuery(publishedOnly: false, includeRemoved: false)) { stored in
+            let location = try CanonicalDocument.location(of: stored)
+            let quality = scorer.score(
+                location, stored: stored.findingList, crossRecord: crossRecord[stored.key] ?? [],
+                receipt: stored.receipt, now: now)
+            cards.add(quality, scope: "\(stored.key.countryCode)*\(stored.key.partyID)")
+        }
+        let policy = rulebook.policy
+        let operators = cards.all.map { card in
+            var card = card
+            card.lastSuccessfulIngest = lastIngests[card.scope]
+            if let last = card.lastSuccessfulIngest {
+                let silence = now.seconds - last.seconds
+                let limit = policy.timeliness.feedSilentHours * 3600
+                card.feedScore = TimelinessRules.decay(
+                    silence, full: limit, zero: policy.timeliness.feedSilentZeroDays * 86_400)
+                if silence > limit {
+                    card.add(
+                        operatorFinding: Finding(
+                            .feedSilent, "",
+                            "no successful ingest for \(TimelinessRules.duration(silence)) (limit \(policy.timeliness.feedSilentHours) h)"
+                        ))
+                }
+            }
+            return card
+        }
+        return Result(
+            computedAt: now, national: Scorecard.national(operators, policy: policy), operators: operators)
+    }
+
+    /// Records the result as today's snapshot of every operator and of the country.
+    public func record(_ result: Result) async throws {
+        let day = Self.day(of: result.computedAt)
+        let policy = rulebook.policy
+        let snapshots = ([result.national] + result.operators).map { card in
+            let scores = card.scores(policy: policy)
+            return QualitySnapshot(
+                scope: card.scope, day: day, computedAt: result.computedAt, locations: card.locations,
+                evses: card.evses,
+                completeness: scores.completeness, correctness: scores.correctness, timeliness: scores.timeliness,
+                combined: scores.combined, compliance: Compliance(card, policy: policy).status.rawValue,
+                document: QualityDocument(rulebook: rulebook).scorecard(
+                    card, computedAt: result.computedAt,
+                    operators: card.scope == QualitySnapshot.nationalScope ? result.operators : []))
+        }
+        try await store.quality.record(snapshots)
+    }
+
+    /// The findings that depend on other records, by the location they belong to.
+    func crossRecordFindings() async throws -> [LocationKey: [Finding]] {
+        var findings: [LocationKey: [Finding]] = [:]
+        let duplicates = try await store.quality.duplicateEVSEIDs()
+        var byKey: [String: [(location: LocationKey, position: Int)]] = [:]
+        for duplicate in duplicates {
+            byKey[duplicate.evseIDKey, default: []].append((duplicate.location, duplicate.position))
+        }
+        for (evseIDKey, places) in byKey {
+            for place in places {
+                let others = places.filter { $0.location != place.location || $0.position != place.position }
+                findings[place.location, default: []].append(
+                    Finding(
+                        .evseIDDuplicate, "evses[\(place.position)].evse_id",
+                        "\(evseIDKey) is also published at \(others.map { "\($0.location) evses[\($0.position)]" }.joined(separator: ", "))"
+                    ))
+            }
+        }
+        for (key, finding) in Self.nearbyDuplicates(try await store.quality.locationPoints()) {
+            findings[key, default: []].append(finding)
+        }
+        return findings
+    }
+
+    /// Pairs of one operator's locations within `duplicateDistance`, found through a grid of
+    /// cells at least that wide, so each point is compared with its neighbours only.
+    static func nearbyDuplicates(_ points: [(location: LocationKey, latitude: Double, longitude: Double)])
+        -> [(LocationKey, Finding)]
+    {
+        struct Cell: Hashable {
+            var party: String
+            var row: Int
+            var column: Int
+        }
+        let rowDegrees = duplicateDistance / 111_000
+        func cell(_ point: (location: LocationKey, latitude: Double, longitude: Double), rowOffset: Int = 0) -> Cell {
+            let row = Int((point.latitude / rowDegrees).rounded(.down)) + rowOffset
+            let columnDegrees = rowDegrees / max(0.05, cos(Double(row) * rowDegrees * .pi / 180))
+            return Cell(
+                party: point.location.countryCode + point.location.partyID, row: row,
+                column: Int((point.longitude / columnDegrees).rounded(.down)))
+        }
+        var grid: [Cell: [Int]] = [:]
+        for (index, point) in points.enumerated() { grid[cell(point), default: []].append(index) }
+        var result: [(LocationKey, Finding)] = []
+        for (index, point) in points.enumerated() {
+            let here = GeoPoint(latitude: point.latitude, longitude: point.longitude)
+            for rowOffset in -1...1 {
+                let centre = cell(point, rowOffset: rowOffset)
+                for columnOffset in -1...1 {
+                    var neighbour = centre
+                    neighbour.column += columnOffset
+                    for other in grid[neighbour] ?? [] where other != index {
+                        let there = GeoPoint(latitude: points[other].latitude, longitude: points[other].longitude)
+                        let distance = here.distance(to: there)
+                        guard distance <= duplicateDistance else { continue }
+                        result.append(
+                            (
+                                point.location,
+                                Finding(
+                                    .locationDuplicate, "coordinates",
+                                    "\(points[other].location) of the same operator is \(Int(distance.rounded())) m away"
+                                )
+                            ))
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// `YYYY-MM-DD` of an instant, UTC.
+    static func day(of timestamp: Timestamp) -> String {
+        let text = timestamp.description
+        return String(text.prefix(10))
+    }
+}
+
+extension StoredLocation {
+    /// When the registry received and confirmed this version, for the timeliness rules.
+    var receipt: TimelinessRules.Receipt {
+        TimelinessRules.Receipt(
+            changedAt: changedAt, confirmedAt: confirmedAt, version: version, pushed: sourceKind == .push)
+    }
+}
+
+/// The scan's scorecards while `forEachLocation` feeds records on the store's thread.
+private final class ScanCards: Sendable {
+    private let cards = Mutex<[String: Scorecard]>([:])
+
+    func add(_ quality: RecordQuality, scope: String) {
+        cards.withLock { $0[scope, default: Scorecard(scope: scope)].add(quality) }
+    }
+
+    var all: [Scorecard] { cards.withLock { $0.values.sorted { $0.scope < $1.scope } } }
+}

@@ -1,0 +1,178 @@
+import RegistryCore
+
+/// One day's quality of one scope (issue #8): the country (`national`) or an operator (its party
+/// code). Trends are these rows over time.
+public struct QualitySnapshot: Sendable, Equatable {
+    public static let nationalScope = "national"
+
+    public var scope: String
+    /// UTC date, `YYYY-MM-DD`.
+    public var day: String
+    public var computedAt: Timestamp
+    public var locations: Int
+    public var evses: Int
+    public var completeness: Double
+    public var correctness: Double
+    public var timeliness: Double
+    public var combined: Double
+    /// `compliant`, `needs_improvement` or `non_compliant` (national: the share's worst is not
+    /// meaningful, so it is the country's own verdict against the same policy).
+    public var compliance: String
+    /// The scorecard as served; empty in trend rows.
+    public var document: [UInt8]
+
+    public init(
+        scope: String, day: String, computedAt: Timestamp, locations: Int, evses: Int, completeness: Double,
+        correctness: Double, timeliness: Double, combined: Double, compliance: String, document: [UInt8]
+    ) {
+        self.scope = scope
+        self.day = day
+        self.computedAt = computedAt
+        self.locations = locations
+        self.evses = evses
+        self.completeness = completeness
+        self.correctness = correctness
+        self.timeliness = timeliness
+        self.combined = combined
+        self.compliance = compliance
+        self.document = document
+    }
+}
+
+/// The quality monitor's storage (issue #8): daily snapshots per operator and nationally, and
+/// what a scan reads across records (duplicate EVSE IDs, every location's point, each operator's
+/// last successful ingest). Written once for both backends, like the register (`SQLSession`).
+public struct QualityLedger: Sendable {
+    let database: any SQLTransactions
+
+    init(database: any SQLTransactions) { self.database = database }
+
+    /// Stores snapshots, each replacing its scope's row of the same day; all or nothing.
+    public func record(_ snapshots: [QualitySnapshot]) async throws {
+        try await database.transaction { session in
+            for snapshot in snapshots {
+                try session.execute(
+                    "DELETE FROM quality_snapshots WHERE scope = $1 AND day = $2",
+                    [.text(snapshot.scope), .text(snapshot.day)])
+                try session.execute(
+                    """
+                    INSERT INTO quality_snapshots (scope, day, computed_at, locations, evses, completeness,
+                        correctness, timeliness, combined, compliance, document)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                    """,
+                    [
+                        .text(snapshot.scope), .text(snapshot.day), .integer(snapshot.computedAt.microseconds),
+                        .integer(Int64(snapshot.locations)), .integer(Int64(snapshot.evses)),
+                        .real(snapshot.completeness), .real(snapshot.correctness), .real(snapshot.timeliness),
+                        .real(snapshot.combined), .text(snapshot.compliance),
+                        .text(String(decoding: snapshot.document, as: UTF8.self)),
+                    ])
+            }
+        }
+    }
+
+    /// The newest snapshot of every scope.
+    public func latest() async throws -> [QualitySnapshot] {
+        try await database.readOnly { session in
+            try session.rows(
+                """
+                SELECT \(Self.columns), s.document FROM quality_snapshots s
+                JOIN (SELECT scope, MAX(day) AS day FROM quality_snapshots GROUP BY scope) m
+                    ON m.scope = s.scope AND m.day = s.day
+                ORDER BY s.scope
+                """, []
+            ).map { Self.snapshot($0, document: true) }
+        }
+    }
+
+    /// The newest snapshot of one scope, with its document.
+    public func latest(scope: String) async throws -> QualitySnapshot? {
+        try await database.readOnly { session in
+            try session.row(
+                "SELECT \(Self.columns), s.document FROM quality_snapshots s WHERE scope = $1 ORDER BY day DESC LIMIT 1",
+                [.text(scope)]
+            ).map { Self.snapshot($0, document: true) }
+        }
+    }
+
+    /// A scope's daily rows, oldest first, at most the last `days`; without documents.
+    public func trend(scope: String, days: Int = 365) async throws -> [QualitySnapshot] {
+        try await database.readOnly { session in
+            try session.rows(
+                "SELECT \(Self.columns) FROM quality_snapshots s WHERE scope = $1 ORDER BY day DESC LIMIT $2",
+                [.text(scope), .integer(Int64(days))]
+            ).map { Self.snapshot($0, document: false) }.reversed()
+        }
+    }
+
+    /// Each party's last successful ingest run (file, pull or push), by party code.
+    public func lastSuccessfulIngests() async throws -> [String: Timestamp] {
+        try await database.readOnly { session in
+            var result: [String: Timestamp] = [:]
+            for row in try session.rows(
+                """
+                SELECT party, MAX(finished_at) FROM ingest_runs
+                WHERE status = 'succeeded' AND party IS NOT NULL GROUP BY party
+                """, [])
+            {
+                if let finished = row.int(1) { result[row.string(0)] = Timestamp(microseconds: finished) }
+            }
+            return result
+        }
+    }
+
+    /// The EVSE IDs (lookup keys) that more than one current EVSE publishes, each with where:
+    /// the location and the EVSE's position in it. Removed EVSEs and locations do not count.
+    public func duplicateEVSEIDs() async throws -> [(evseIDKey: String, location: LocationKey, position: Int)] {
+        try await database.readOnly { session in
+            try session.rows(
+                """
+                SELECT e.evse_id_key, l.country_code, l.party_id, l.location_id, e.position
+                FROM evses e JOIN locations l ON l.id = e.location_id
+                WHERE l.removed = 0 AND COALESCE(e.status, '') <> 'REMOVED' AND e.evse_id_key IN (
+                    SELECT d.evse_id_key FROM evses d JOIN locations dl ON dl.id = d.location_id
+                    WHERE dl.removed = 0 AND d.evse_id_key IS NOT NULL AND COALESCE(d.status, '') <> 'REMOVED'
+                    GROUP BY d.evse_id_key HAVING COUNT(*) > 1)
+                ORDER BY e.evse_id_key, l.country_code, l.party_id, l.location_key, e.position
+                """, []
+            ).map {
+                (
+                    $0.string(0),
+                    LocationKey(countryCode: $0.string(1), partyID: $0.string(2), locationID: $0.string(3)),
+                    Int($0.int(4) ?? 0)
+                )
+            }
+        }
+    }
+
+    /// Every current location's point, for the nearby-duplicate rule.
+    public func locationPoints() async throws -> [(location: LocationKey, latitude: Double, longitude: Double)] {
+        try await database.readOnly { session in
+            try session.rows(
+                """
+                SELECT country_code, party_id, location_id, latitude, longitude FROM locations
+                WHERE removed = 0 AND latitude IS NOT NULL AND longitude IS NOT NULL
+                """, []
+            ).compactMap { row in
+                guard let latitude = row.text(3).flatMap(Double.init), let longitude = row.text(4).flatMap(Double.init)
+                else { return nil }
+                return (
+                    LocationKey(countryCode: row.string(0), partyID: row.string(1), locationID: row.string(2)),
+                    latitude, longitude
+                )
+            }
+        }
+    }
+
+    private static let columns =
+        "s.scope, s.day, s.computed_at, s.locations, s.evses, s.completeness, s.correctness, s.timeliness, s.combined, s.compliance"
+
+    private static func snapshot(_ row: SQLRow, document: Bool) -> QualitySnapshot {
+        QualitySnapshot(
+            scope: row.string(0), day: row.string(1), computedAt: Timestamp(microseconds: row.int(2) ?? 0),
+            locations: Int(row.int(3) ?? 0), evses: Int(row.int(4) ?? 0),
+            completeness: Double(row.string(5)) ?? 0, correctness: Double(row.string(6)) ?? 0,
+            timeliness: Double(row.string(7)) ?? 0, combined: Double(row.string(8)) ?? 0,
+            compliance: row.string(9), document: document ? Array(row.string(10).utf8) : [])
+    }
+}

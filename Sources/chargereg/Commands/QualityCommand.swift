@@ -1,0 +1,88 @@
+import AccessPoint
+import CLI
+import Foundation
+import RegistryCore
+import Storage
+
+enum QualityCommand: RegistryCommand {
+    static let spec = CommandSpec(
+        name: "quality",
+        abstract: "Score the register's data quality now, record today's snapshots and print the report.",
+        options: [
+            databaseOption,
+            OptionSpec(
+                "--operator", value: "CC*PID", help: "Report on this operator only (its scorecard and failing rules)."),
+            OptionSpec(
+                "--format", value: "FORMAT", help: "Report format (default: text).",
+                allowed: QualityReport.Format.allCases.map(\.rawValue)),
+            qualityPolicyOption,
+            OptionSpec(
+                "--out", value: "FILE",
+                help: "Write to FILE (it appears only when complete) instead of standard output."),
+        ],
+        discussion: """
+            Every current location is scored on completeness (weighted presence of the OCPI and AFIR
+            fields), correctness (the rules of GET /api/v1/quality/rules) and timeliness (latency and
+            freshness against the policy, measured now); operators get EVSE-weighted scores, the
+            failing rules with counts and examples, and a compliance verdict with its reasons. The
+            run is recorded as today's snapshot of every operator and of the country, which the trend
+            charts and the quality API show. json is what GET /api/v1/quality serves; csv lists the
+            operators (or, with --operator, the failing rules); html is one self-contained page with
+            SVG charts (score distribution, trend per operator, failing rules).
+            """)
+
+    static var qualityPolicyOption: OptionSpec {
+        OptionSpec(
+            "--quality-policy", value: "FILE",
+            help:
+                "The data-quality policy: weights, compliance thresholds, critical rules, time limits (default: the built-in Schemas/json/quality-policy.json)."
+        )
+    }
+
+    /// The rulebook with `--quality-policy`'s policy; an unusable file is a usage error of `command`.
+    static func rulebook(_ arguments: ParsedArguments, command: String) throws -> QualityRulebook {
+        do { return try QualityRulebook(policyFile: arguments.value("--quality-policy")) } catch {
+            throw UsageError(command: command, message: "--quality-policy: \(error)")
+        }
+    }
+
+    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        let format = QualityReport.Format(rawValue: arguments.value("--format") ?? "text")!
+        let party: PartyCode?
+        do { party = try arguments.value("--operator").map { try PartyCode(parsing: $0) } } catch {
+            throw UsageError(command: spec.name, message: "--operator: \(error)")
+        }
+        let rulebook = try rulebook(arguments, command: spec.name)
+        let store = try await RegistryDatabase.open(database(arguments))
+        let report: QualityReport
+        do {
+            let scan = QualityScan(store: store, rulebook: rulebook)
+            let result = try await scan.run()
+            try await scan.record(result)
+            var trends: [String: [QualitySnapshot]] = [:]
+            for scope in [QualitySnapshot.nationalScope] + result.operators.map(\.scope) {
+                trends[scope] = try await store.quality.trend(scope: scope)
+            }
+            await store.close()
+            do { report = try QualityReport(result: result, rulebook: rulebook, trends: trends, operator: party) } catch
+            {
+                throw CommandFailure(description: "\(error)")
+            }
+        } catch {
+            await store.close()
+            throw error
+        }
+        let text = report.render(format)
+        if let path = arguments.value("--out") {
+            try await OutputFile.write(path) { fd in
+                let bytes = Array(text.utf8)
+                guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
+                    throw CommandFailure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+        } else {
+            Output.out(text)
+        }
+        return 0
+    }
+}
