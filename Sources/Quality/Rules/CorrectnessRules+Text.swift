@@ -1,6 +1,6 @@
 import RegistryCore
 
-/// K13's placeholders, K7's postal code format and K20's phone numbers.
+/// K13's placeholders and interoperable address length, K7's postal code format and K20's phone numbers.
 extension CorrectnessRules {
     /// Values that stand for "nothing" in real feeds.
     static let placeholders: Set<String> = [
@@ -8,7 +8,17 @@ extension CorrectnessRules {
         "test", "tbd", "todo", "xxx", "x",
     ]
 
+    /// OCPI 2.1.1's and the 2.2.1 PDF's `address` length (ocpi.md §2.1 errata note).
+    static let interoperableAddressLength = 45
+
     func checkText(_ location: Location, into findings: inout [Finding]) {
+        if let address = location.address, address.count > Self.interoperableAddressLength {
+            findings.append(
+                Finding(
+                    .addressLong, "address",
+                    "\(address.count) characters; OCPI 2.1.1 and the 2.2.1 PDF allow \(Self.interoperableAddressLength), and receivers built to them refuse longer"
+                ))
+        }
         for (path, value) in [("name", location.name), ("address", location.address), ("city", location.city)] {
             guard let value else { continue }
             let folded = value.trimmingSpaces.lowercased()

@@ -15,7 +15,8 @@ public struct CorrectnessRules: Sendable {
         .coordinatesInvalid, .coordinatesImprecise, .coordinatesZero, .coordinatesOutsideCountry,
         .coordinatesSwapped, .evseFarFromLocation, .evseUIDDuplicate, .connectorIDDuplicate, .powerInconsistent,
         .powerInKilowatts, .powerImplausible, .powerTypeMismatch, .formatMismatch, .timeZoneInvalid,
-        .timeZoneCountryMismatch, .openingHoursInvalid, .postalCodeFormat, .phoneNotE164, .placeholderText,
+        .timeZoneCountryMismatch, .openingHoursInvalid, .postalCodeFormat, .addressLong, .phoneNotE164,
+        .placeholderText,
         .lastUpdatedOrder,
     ]
 

@@ -130,6 +130,9 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Comparable, Exp
     public static let postalCodeFormat: FindingCode = "quality.postal_code_format"
     /// A phone number not in E.164 form.
     public static let phoneNotE164: FindingCode = "quality.phone_not_e164"
+    /// An address longer than the 45 characters of OCPI 2.1.1 and the 2.2.1 PDF, which many
+    /// receivers still enforce (the 2.2.1 errata and 2.3.0 allow 255).
+    public static let addressLong: FindingCode = "quality.address_long"
     /// A placeholder where a name, address or city is due ("N/A", "test", "0000").
     public static let placeholderText: FindingCode = "quality.placeholder_text"
     /// A location older than its newest EVSE, or an EVSE older than its newest connector.

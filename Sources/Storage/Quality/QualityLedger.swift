@@ -129,9 +129,9 @@ public struct QualityLedger: Sendable {
                 """
                 SELECT e.evse_id_key, l.country_code, l.party_id, l.location_id, e.position
                 FROM evses e JOIN locations l ON l.id = e.location_id
-                WHERE l.removed = 0 AND COALESCE(e.status, '') <> 'REMOVED' AND e.evse_id_key IN (
+                WHERE NOT l.removed AND COALESCE(e.status, '') <> 'REMOVED' AND e.evse_id_key IN (
                     SELECT d.evse_id_key FROM evses d JOIN locations dl ON dl.id = d.location_id
-                    WHERE dl.removed = 0 AND d.evse_id_key IS NOT NULL AND COALESCE(d.status, '') <> 'REMOVED'
+                    WHERE NOT dl.removed AND d.evse_id_key IS NOT NULL AND COALESCE(d.status, '') <> 'REMOVED'
                     GROUP BY d.evse_id_key HAVING COUNT(*) > 1)
                 ORDER BY e.evse_id_key, l.country_code, l.party_id, l.location_key, e.position
                 """, []
@@ -151,7 +151,7 @@ public struct QualityLedger: Sendable {
             try session.rows(
                 """
                 SELECT country_code, party_id, location_id, latitude, longitude FROM locations
-                WHERE removed = 0 AND latitude IS NOT NULL AND longitude IS NOT NULL
+                WHERE NOT removed AND latitude IS NOT NULL AND longitude IS NOT NULL
                 """, []
             ).compactMap { row in
                 guard let latitude = row.text(3).flatMap(Double.init), let longitude = row.text(4).flatMap(Double.init)
