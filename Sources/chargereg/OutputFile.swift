@@ -6,7 +6,18 @@
 /// renamed at the end, so a failed run never leaves a truncated file that a mirror or a later
 /// ingest would take for the whole.
 enum OutputFile {
+    /// A device or pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written in place: renaming onto it
+    /// would replace it with a file.
     static func write<T>(_ path: String, _ body: (Int32) async throws -> T) async throws -> T {
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG, status.st_mode & S_IFMT != S_IFDIR {
+            let fd = open(path, O_WRONLY)
+            guard fd >= 0 else {
+                throw CommandFailure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            defer { close(fd) }
+            return try await body(fd)
+        }
         let partial = path + ".partial"
         let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {

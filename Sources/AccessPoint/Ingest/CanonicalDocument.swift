@@ -32,11 +32,14 @@ public enum CanonicalDocument {
         return incoming(decoded)
     }
 
-    /// A stored location's model, read back from its canonical document.
+    /// A stored location's model, read back from its canonical document (its findings were
+    /// recorded at ingest, so the decoder's are not wanted).
     static func location(of stored: StoredLocation) throws -> Location {
-        guard
-            case .success(let decoded) = LocationDecoder(version: version).decode(try JSONParser.parse(stored.document))
-        else { throw DumpError.unreadableDocument(stored.key.description) }
+        var decoder = LocationDecoder(version: version)
+        decoder.checksEVSEIDs = false
+        guard case .success(let decoded) = decoder.decode(try JSONParser.parse(stored.document)) else {
+            throw DumpError.unreadableDocument(stored.key.description)
+        }
         return decoded.location
     }
 

@@ -5,6 +5,7 @@
 #endif
 import Quality
 import RegistryCore
+import Dispatch
 import Storage
 import Synchronization
 
@@ -39,17 +40,13 @@ public struct QualityScan: Sendable {
         let now = clock.now()
         let crossRecord = try await crossRecordFindings()
         let lastIngests = try await store.quality.lastSuccessfulIngests()
-        let scorer = rulebook.scorer
-        let cards = ScanCards()
+        let pool = ScoringPool(scorer: rulebook.scorer, crossRecord: crossRecord, now: now)
         try await store.forEachLocation(LocationQuery(publishedOnly: false, includeRemoved: false)) { stored in
-            let location = try CanonicalDocument.location(of: stored)
-            let quality = scorer.score(
-                location, stored: stored.findingList, crossRecord: crossRecord[stored.key] ?? [],
-                receipt: stored.receipt, now: now)
-            cards.add(quality, scope: "\(stored.key.countryCode)*\(stored.key.partyID)")
+            try pool.take(stored)
         }
+        let cards = try pool.finish()
         let policy = rulebook.policy
-        let operators = cards.all.map { card in
+        let operators = cards.map { card in
             var card = card
             card.lastSuccessfulIngest = lastIngests[card.scope]
             if let last = card.lastSuccessfulIngest {
@@ -119,25 +116,31 @@ public struct QualityScan: Sendable {
         -> [(LocationKey, Finding)]
     {
         struct Cell: Hashable {
-            var party: String
+            var party: Int
             var row: Int
             var column: Int
         }
+        var parties: [String: Int] = [:]
+        let partyOf = points.map { point in
+            let party = point.location.countryCode + point.location.partyID
+            if let known = parties[party] { return known }
+            parties[party] = parties.count
+            return parties.count - 1
+        }
         let rowDegrees = duplicateDistance / 111_000
-        func cell(_ point: (location: LocationKey, latitude: Double, longitude: Double), rowOffset: Int = 0) -> Cell {
-            let row = Int((point.latitude / rowDegrees).rounded(.down)) + rowOffset
+        func cell(_ index: Int, rowOffset: Int = 0) -> Cell {
+            let row = Int((points[index].latitude / rowDegrees).rounded(.down)) + rowOffset
             let columnDegrees = rowDegrees / max(0.05, cos(Double(row) * rowDegrees * .pi / 180))
             return Cell(
-                party: point.location.countryCode + point.location.partyID, row: row,
-                column: Int((point.longitude / columnDegrees).rounded(.down)))
+                party: partyOf[index], row: row, column: Int((points[index].longitude / columnDegrees).rounded(.down)))
         }
         var grid: [Cell: [Int]] = [:]
-        for (index, point) in points.enumerated() { grid[cell(point), default: []].append(index) }
+        for index in points.indices { grid[cell(index), default: []].append(index) }
         var result: [(LocationKey, Finding)] = []
         for (index, point) in points.enumerated() {
             let here = GeoPoint(latitude: point.latitude, longitude: point.longitude)
             for rowOffset in -1...1 {
-                let centre = cell(point, rowOffset: rowOffset)
+                let centre = cell(index, rowOffset: rowOffset)
                 for columnOffset in -1...1 {
                     var neighbour = centre
                     neighbour.column += columnOffset
@@ -175,13 +178,68 @@ extension StoredLocation {
     }
 }
 
-/// The scan's scorecards while `forEachLocation` feeds records on the store's thread.
-private final class ScanCards: Sendable {
-    private let cards = Mutex<[String: Scorecard]>([:])
+/// Scores the records `forEachLocation` reads, on worker threads: the store's thread only
+/// gathers batches, so decoding and scoring use every core. At most `inFlight` batches wait, which
+/// bounds memory; each batch adds into its own scorecards, merged under a lock.
+private final class ScoringPool: @unchecked Sendable {
+    static let batchSize = 256
+    static let inFlight = 4
 
-    func add(_ quality: RecordQuality, scope: String) {
-        cards.withLock { $0[scope, default: Scorecard(scope: scope)].add(quality) }
+    private let scorer: QualityScorer
+    private let crossRecord: [LocationKey: [Finding]]
+    private let now: Timestamp
+    private let group = DispatchGroup()
+    private let slots = DispatchSemaphore(value: ScoringPool.inFlight)
+    private let state = Mutex<(cards: [String: Scorecard], error: (any Error)?)>(([:], nil))
+    /// Only the store's thread touches it.
+    private var batch: [StoredLocation] = []
+
+    init(scorer: QualityScorer, crossRecord: [LocationKey: [Finding]], now: Timestamp) {
+        self.scorer = scorer
+        self.crossRecord = crossRecord
+        self.now = now
+        batch.reserveCapacity(Self.batchSize)
     }
 
-    var all: [Scorecard] { cards.withLock { $0.values.sorted { $0.scope < $1.scope } } }
+    func take(_ stored: StoredLocation) throws {
+        if let error = state.withLock({ $0.error }) { throw error }
+        batch.append(stored)
+        if batch.count == Self.batchSize { dispatch() }
+    }
+
+    func finish() throws -> [Scorecard] {
+        if !batch.isEmpty { dispatch() }
+        group.wait()
+        return try state.withLock { state in
+            if let error = state.error { throw error }
+            return state.cards.values.sorted { $0.scope < $1.scope }
+        }
+    }
+
+    private func dispatch() {
+        let work = batch
+        batch = []
+        batch.reserveCapacity(Self.batchSize)
+        slots.wait()
+        DispatchQueue.global().async(group: group) { [self] in
+            defer { slots.signal() }
+            var cards: [String: Scorecard] = [:]
+            do {
+                for stored in work {
+                    let location = try CanonicalDocument.location(of: stored)
+                    let quality = scorer.score(
+                        location, stored: stored.findingList, crossRecord: crossRecord[stored.key] ?? [],
+                        receipt: stored.receipt, now: now)
+                    let scope = "\(stored.key.countryCode)*\(stored.key.partyID)"
+                    cards[scope, default: Scorecard(scope: scope)].add(quality)
+                }
+            } catch {
+                state.withLock { $0.error = $0.error ?? error }
+                return
+            }
+            state.withLock { state in
+                for (scope, card) in cards { state.cards[scope, default: Scorecard(scope: scope)].merge(card) }
+            }
+        }
+    }
 }

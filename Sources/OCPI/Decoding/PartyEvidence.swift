@@ -9,8 +9,9 @@ struct PartyEvidence {
     var recordParty: String?
     /// Alpha-2 of `Location.country`, when that is a valid alpha-3.
     var locationCountry: String?
-    /// From the record's EVSE IDs, most frequent first.
-    var evseOperators: [PartyCode]
+    /// The operator codes of the record's EVSE IDs, most frequent first; read only when the
+    /// record does not name its party (parsing every EVSE ID is most of a decode's cost otherwise).
+    var evseOperatorCodes: () -> [PartyCode]
     var feedOperators: Set<PartyCode>
 
     func resolve(declared: PartyCode?, log: FindingLog) -> Result<(country: String, party: String), LocationRefusal> {
@@ -36,6 +37,7 @@ struct PartyEvidence {
             return .success((declared.countryCode, declared.partyID))
         }
         // The record's own EVSE IDs: those of its country if it names one (or stands in one).
+        let evseOperators = evseOperatorCodes()
         let wantedCountry = country?.uppercased() ?? locationCountry
         let ownCandidates = evseOperators.filter { wantedCountry == nil || $0.countryCode == wantedCountry }
         if let inferred = ownCandidates.first ?? (country == nil ? evseOperators.first : nil) {

@@ -101,11 +101,15 @@ public enum CompletenessRules {
             if isPresent { present += weight }
         }
 
+        /// The path is built only for a gap: most fields are present, and a scan checks millions.
         mutating func field(
-            _ isPresent: Bool, _ weight: Int, _ code: FindingCode, _ path: String, _ gaps: inout [Finding]
+            _ isPresent: Bool, _ weight: Int, _ code: FindingCode, _ path: @autoclosure () -> String,
+            _ gaps: inout [Finding]
         ) {
             field(isPresent, weight)
-            if !isPresent { gaps.append(Finding(code, path, "\(path) is missing (weight \(weight))")) }
+            if !isPresent { gaps.append(Finding(code, path(), Self.messages[weight] ?? "missing")) }
         }
+
+        static let messages = [1: "missing (weight 1)", 2: "missing (weight 2)", 3: "missing (weight 3)"]
     }
 }

@@ -75,8 +75,32 @@ public struct Scorecard: Sendable {
             if latency > 60 { dynamicUpdatesLate += 1 }
         }
         var seen: Set<FindingCode> = []
-        for finding in Set(record.findings) {
+        for finding in record.findings {
             count(finding, at: record.key, firstInRecord: seen.insert(finding.code).inserted)
+        }
+    }
+
+    /// Adds another scorecard of the same scope built from other records (a scan's worker's).
+    public mutating func merge(_ other: Scorecard) {
+        locations += other.locations
+        evses += other.evses
+        weight += other.weight
+        sums.completeness += other.sums.completeness
+        sums.correctness += other.sums.correctness
+        sums.timeliness += other.sums.timeliness
+        sums.combined += other.sums.combined
+        for index in 0..<10 { distribution[index] += other.distribution[index] }
+        staleEVSEs += other.staleEVSEs
+        liveEVSEs += other.liveEVSEs
+        dynamicUpdates += other.dynamicUpdates
+        dynamicUpdatesLate += other.dynamicUpdatesLate
+        staticLatencies += other.staticLatencies
+        for (code, tally) in other.rules {
+            var merged = rules[code] ?? RuleTally()
+            merged.count += tally.count
+            merged.records += tally.records
+            merged.examples += tally.examples.prefix(Self.exampleLimit - merged.examples.count)
+            rules[code] = merged
         }
     }
 
@@ -125,27 +149,13 @@ public struct Scorecard: Sendable {
     public static func national(_ operators: [Scorecard], policy: QualityPolicy) -> Scorecard {
         var national = Scorecard(scope: "national")
         for card in operators {
+            // The operator's final scores (its feed blended in), weighted by its EVSEs.
             let scores = card.scores(policy: policy)
-            national.locations += card.locations
-            national.evses += card.evses
-            national.weight += card.weight
-            national.sums.completeness += card.weight * scores.completeness
-            national.sums.correctness += card.weight * scores.correctness
-            national.sums.timeliness += card.weight * scores.timeliness
-            national.sums.combined += card.weight * scores.combined
-            for index in 0..<10 { national.distribution[index] += card.distribution[index] }
-            national.staleEVSEs += card.staleEVSEs
-            national.liveEVSEs += card.liveEVSEs
-            national.dynamicUpdates += card.dynamicUpdates
-            national.dynamicUpdatesLate += card.dynamicUpdatesLate
-            national.staticLatencies += card.staticLatencies
-            for (code, tally) in card.rules {
-                var merged = national.rules[code] ?? RuleTally()
-                merged.count += tally.count
-                merged.records += tally.records
-                merged.examples += tally.examples.prefix(Self.exampleLimit - merged.examples.count)
-                national.rules[code] = merged
-            }
+            var weighted = card
+            weighted.sums = Scores(
+                completeness: card.weight * scores.completeness, correctness: card.weight * scores.correctness,
+                timeliness: card.weight * scores.timeliness, combined: card.weight * scores.combined)
+            national.merge(weighted)
         }
         return national
     }

@@ -74,12 +74,7 @@ enum QualityCommand: RegistryCommand {
         }
         let text = report.render(format)
         if let path = arguments.value("--out") {
-            try await OutputFile.write(path) { fd in
-                let bytes = Array(text.utf8)
-                guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
-                    throw CommandFailure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-                }
-            }
+            try await OutputFile.write(path) { try OutputFile.writeAll($0, Array(text.utf8)) }
         } else {
             Output.out(text)
         }
