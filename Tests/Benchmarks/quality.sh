@@ -18,7 +18,7 @@ feed="$work/generated-$locations.json"
 measure() { # backend database
     "$bin" ingest --database "$2" "$feed" >/dev/null
     local evses
-    evses=$("$bin" stats --database "$2" | awk '/^evses/ {print $2}')
+    evses=$("$bin" stats --database "$2" | awk '$1 == "evses" && NF == 2 {print $2}')
     /usr/bin/time -f "%e %M" -o "$work/time" "$bin" quality --database "$2" --format csv --out "$work/quality.csv"
     read -r seconds rss_kb <"$work/time"
     echo "$1: scored $locations locations / $evses EVSEs from scratch in $seconds s ($(python3 -c "print(round($locations/$seconds))") locations/s), peak RSS $((rss_kb / 1024)) MB"
@@ -28,17 +28,6 @@ measure() { # backend database
 rm -f "$work/quality.sqlite"*
 measure sqlite "$work/quality.sqlite"
 
-# PostgreSQL: $BENCH_POSTGRES (a libpq string) if given, else a throwaway cluster started here.
-postgres=${BENCH_POSTGRES:-}
-if [[ -z "$postgres" && " ${BENCH_BACKENDS:-sqlite postgres} " == *" postgres "* ]]; then
-    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-    pgdir="$work/pg"; port=$((20000 + RANDOM % 10000))
-    rm -rf "$pgdir"; mkdir -p "$pgdir"
-    as_postgres=(); if [[ $(id -u) == 0 ]]; then chown postgres: "$pgdir"; as_postgres=(runuser -u postgres --); fi
-    "${as_postgres[@]}" "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres -E UTF8 >/dev/null
-    "${as_postgres[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
-        -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1" start >/dev/null
-    trap '"${as_postgres[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null' EXIT
-    postgres="host=127.0.0.1 port=$port user=postgres dbname=postgres"
-fi
+# PostgreSQL: $BENCH_POSTGRES, or a throwaway local cluster (Tests/Benchmarks/postgres.sh).
+source Tests/Benchmarks/postgres.sh
 [ -n "$postgres" ] && measure postgresql "$postgres"

@@ -54,6 +54,7 @@ import Testing
 
     @Test(arguments: [
         "migrate", "ingest", "export", "stats", "serve", "generate", "token", "office", "feeds", "pull", "peers",
+        "quality",
     ])
     func everyCommandHasHelp(command: String) throws {
         let result = try Self.run([command, "--help"])
