@@ -125,23 +125,29 @@ public struct QualityLedger: Sendable {
     /// the location and the EVSE's position in it. Removed EVSEs and locations do not count.
     public func duplicateEVSEIDs() async throws -> [(evseIDKey: String, location: LocationKey, position: Int)] {
         try await database.readOnly { session in
-            try session.rows(
+            let rows = try session.rows(
                 """
                 SELECT e.evse_id_key, l.country_code, l.party_id, l.location_id, e.position
                 FROM evses e JOIN locations l ON l.id = e.location_id
                 WHERE NOT l.removed AND COALESCE(e.status, '') <> 'REMOVED' AND e.evse_id_key IN (
-                    SELECT d.evse_id_key FROM evses d JOIN locations dl ON dl.id = d.location_id
-                    WHERE NOT dl.removed AND d.evse_id_key IS NOT NULL AND COALESCE(d.status, '') <> 'REMOVED'
-                    GROUP BY d.evse_id_key HAVING COUNT(*) > 1)
+                    SELECT evse_id_key FROM evses WHERE evse_id_key IS NOT NULL
+                    GROUP BY evse_id_key HAVING COUNT(*) > 1)
                 ORDER BY e.evse_id_key, l.country_code, l.party_id, l.location_key, e.position
                 """, []
-            ).map {
+            )
+            // The candidates come from the index alone; keys left with one current EVSE once
+            // removed ones are set aside are no duplicates.
+            var places: [(evseIDKey: String, location: LocationKey, position: Int)] = rows.map {
                 (
                     $0.string(0),
                     LocationKey(countryCode: $0.string(1), partyID: $0.string(2), locationID: $0.string(3)),
                     Int($0.int(4) ?? 0)
                 )
             }
+            var counts: [String: Int] = [:]
+            for place in places { counts[place.evseIDKey, default: 0] += 1 }
+            places.removeAll { counts[$0.evseIDKey]! < 2 }
+            return places
         }
     }
 
