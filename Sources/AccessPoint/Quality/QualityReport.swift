@@ -1,3 +1,4 @@
+import Foundation
 import Quality
 import RegistryCore
 import Storage

@@ -70,9 +70,10 @@ public struct Scorecard: Sendable {
         staleEVSEs += record.staleEVSEs
         liveEVSEs += record.liveEVSEs
         if let latency = record.staticLatencySeconds { staticLatencies.append(latency) }
-        if let latency = record.dynamicLatencySeconds {
+        if record.dynamicLatencySeconds != nil {
             dynamicUpdates += 1
-            if latency > 60 { dynamicUpdatesLate += 1 }
+            // Late by the policy's limit, which the timeliness rules applied.
+            if record.findings.contains(where: { $0.code == .dynamicLatency }) { dynamicUpdatesLate += 1 }
         }
         var seen: Set<FindingCode> = []
         for finding in record.findings {
