@@ -56,7 +56,7 @@ struct QualityDocument {
             out.beginArray()
             for example in tally.examples {
                 out.beginObject()
-                if !example.location.locationID.isEmpty { out.member("location", example.location.description) }
+                out.member("location", example.location?.description)
                 out.member("path", example.path)
                 out.member("message", example.message)
                 out.endObject()

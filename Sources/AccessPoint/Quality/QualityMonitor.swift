@@ -39,7 +39,8 @@ public struct QualityMonitor: Sendable {
                     lastRun: try await store.ingestRuns(limit: 1).first?.id, published: try await store.publishedState()
                 )
                 let now = clock.now()
-                if scanned == nil || scanned!.state != state || now.seconds - scanned!.at.seconds >= maximumAge {
+                let current = scanned.map { $0.state == state && now.seconds - $0.at.seconds < maximumAge } ?? false
+                if !current {
                     let started = clock.now()
                     let result = try await store.exclusively("quality-scan") {
                         let result = try await scan.run()

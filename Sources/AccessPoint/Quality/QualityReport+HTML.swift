@@ -59,7 +59,7 @@ extension QualityReport {
             page += "<table><tr><th>rule</th><th>count</th><th>records</th><th>example</th></tr>\n"
             for (code, tally) in rules {
                 let example = tally.examples.first.map {
-                    ($0.location.locationID.isEmpty ? "" : "\($0.location) ") + "\($0.path): \($0.message)"
+                    ($0.location.map { "\($0) " } ?? "") + "\($0.path): \($0.message)"
                 }
                 page += "<tr><td>\(Self.escape(code.rawValue))</td><td>\(tally.count)</td><td>\(tally.records)</td>"
                 page += "<td style=\"text-align:left\">\(Self.escape(example ?? ""))</td></tr>\n"

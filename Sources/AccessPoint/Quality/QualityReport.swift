@@ -16,17 +16,16 @@ public struct QualityReport: Sendable {
     /// The operator reported on; nil for the country.
     public let focus: Scorecard?
 
-    public init(
+    /// Nil when `code` has no locations in the scan.
+    public init?(
         result: QualityScan.Result, rulebook: QualityRulebook, trends: [String: [QualitySnapshot]],
         operator code: PartyCode?
-    ) throws {
+    ) {
         self.result = result
         self.rulebook = rulebook
         self.trends = trends
         if let code {
-            guard let card = result.operators.first(where: { $0.scope == code.description }) else {
-                throw QualityPolicy.Invalid(description: "\(code) has no locations in the register")
-            }
+            guard let card = result.operators.first(where: { $0.scope == code.description }) else { return nil }
             focus = card
         } else {
             focus = nil
@@ -79,7 +78,7 @@ public struct QualityReport: Sendable {
                 text += "  " + code.rawValue.padding(toLength: 46, withPad: " ", startingAt: 0)
                 text += Self.column(tally.count, 9) + Self.column(tally.records, 9) + "\n"
                 if let example = tally.examples.first {
-                    let location = example.location.locationID.isEmpty ? "" : "\(example.location) "
+                    let location = example.location.map { "\($0) " } ?? ""
                     text += "      e.g. \(location)\(example.path): \(example.message)\n"
                 }
             }
@@ -112,7 +111,7 @@ public struct QualityReport: Sendable {
                 [
                     code.rawValue, rule?.dimension.rawValue ?? "", rule?.severity.rawValue ?? "", String(tally.count),
                     String(tally.records),
-                    example.map { $0.location.locationID.isEmpty ? "" : $0.location.description } ?? "",
+                    example?.location?.description ?? "",
                     example?.path ?? "", example?.message ?? "",
                 ].map(Self.field).joined(separator: ",") + "\r\n"
         }

@@ -44,7 +44,7 @@ public struct QualityScan: Sendable {
         try await store.forEachLocation(LocationQuery(publishedOnly: false, includeRemoved: false)) { stored in
             try pool.take(stored)
         }
-        let cards = try pool.finish()
+        let cards = try await pool.finish()
         let policy = rulebook.policy
         let operators = cards.map { card in
             var card = card
@@ -191,7 +191,7 @@ private final class ScoringPool: @unchecked Sendable {
     private let group = DispatchGroup()
     private let slots = DispatchSemaphore(value: ScoringPool.inFlight)
     private let state = Mutex<(cards: [String: Scorecard], error: (any Error)?)>(([:], nil))
-    /// Only the store's thread touches it.
+    /// Touched by the store's thread while it reads, then by `finish`.
     private var batch: [StoredLocation] = []
 
     init(scorer: QualityScorer, crossRecord: [LocationKey: [Finding]], now: Timestamp) {
@@ -207,9 +207,16 @@ private final class ScoringPool: @unchecked Sendable {
         if batch.count == Self.batchSize { dispatch() }
     }
 
-    func finish() throws -> [Scorecard] {
-        if !batch.isEmpty { dispatch() }
-        group.wait()
+    /// Scores the last batch and waits for every worker, on a worker thread: waiting must not
+    /// block the cooperative pool.
+    func finish() async throws -> [Scorecard] {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async { [self] in
+                if !batch.isEmpty { dispatch() }
+                group.wait()
+                done.resume()
+            }
+        }
         return try state.withLock { state in
             if let error = state.error { throw error }
             return state.cards.values.sorted { $0.scope < $1.scope }

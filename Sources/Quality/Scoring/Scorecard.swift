@@ -29,7 +29,8 @@ public struct Scorecard: Sendable {
     }
 
     public struct Example: Sendable {
-        public var location: LocationKey
+        /// Nil for an operator-level finding.
+        public var location: LocationKey?
         public var path: String
         public var message: String
     }
@@ -116,9 +117,7 @@ public struct Scorecard: Sendable {
         if firstInRecord { tally.records += 1 }
         if tally.examples.count < Self.exampleLimit {
             tally.examples.append(
-                Example(
-                    location: key ?? LocationKey(countryCode: "", partyID: "", locationID: ""), path: finding.path,
-                    message: finding.message))
+                Example(location: key, path: finding.path, message: finding.message))
         }
         rules[finding.code] = tally
     }

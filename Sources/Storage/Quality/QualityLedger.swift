@@ -71,20 +71,6 @@ public struct QualityLedger: Sendable {
         }
     }
 
-    /// The newest snapshot of every scope.
-    public func latest() async throws -> [QualitySnapshot] {
-        try await database.readOnly { session in
-            try session.rows(
-                """
-                SELECT \(Self.columns), s.document FROM quality_snapshots s
-                JOIN (SELECT scope, MAX(day) AS day FROM quality_snapshots GROUP BY scope) m
-                    ON m.scope = s.scope AND m.day = s.day
-                ORDER BY s.scope
-                """, []
-            ).map { Self.snapshot($0, document: true) }
-        }
-    }
-
     /// The newest snapshot of one scope, with its document.
     public func latest(scope: String) async throws -> QualitySnapshot? {
         try await database.readOnly { session in

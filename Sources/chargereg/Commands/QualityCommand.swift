@@ -54,23 +54,22 @@ enum QualityCommand: RegistryCommand {
         }
         let rulebook = try rulebook(arguments, command: spec.name)
         let store = try await RegistryDatabase.open(database(arguments))
-        let report: QualityReport
+        let result: QualityScan.Result
+        var trends: [String: [QualitySnapshot]] = [:]
         do {
             let scan = QualityScan(store: store, rulebook: rulebook)
-            let result = try await scan.run()
+            result = try await scan.run()
             try await scan.record(result)
-            var trends: [String: [QualitySnapshot]] = [:]
             for scope in [QualitySnapshot.nationalScope] + result.operators.map(\.scope) {
                 trends[scope] = try await store.quality.trend(scope: scope)
             }
             await store.close()
-            do { report = try QualityReport(result: result, rulebook: rulebook, trends: trends, operator: party) } catch
-            {
-                throw CommandFailure(description: "\(error)")
-            }
         } catch {
             await store.close()
             throw error
+        }
+        guard let report = QualityReport(result: result, rulebook: rulebook, trends: trends, operator: party) else {
+            throw CommandFailure(description: "\(party!) has no locations in the register")
         }
         let text = report.render(format)
         if let path = arguments.value("--out") {
