@@ -117,9 +117,9 @@ class Server:
             stdout=subprocess.DEVNULL, stderr=self.log)
         wait_for_port(self.port, self.process, 60, "chargereg serve")
         deadline = time.monotonic() + 1800
-        while b"scored " not in self.scan_lines():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise BenchError(f"chargereg serve finished no quality scan; its log: {self.scan_lines()[-500:]!r}")
+        while b"scored " not in (lines := self.scan_lines()):
+            if b"failed" in lines or self.process.poll() is not None or time.monotonic() > deadline:
+                raise BenchError(f"chargereg serve finished no quality scan: {lines.decode(errors='replace')[-500:]}")
             time.sleep(0.2)
         return self
 
@@ -162,7 +162,7 @@ def wrk(url, duration, connections, script=None):
     arguments = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
     text = output(arguments + (["-s", script] if script else []) + [url])
     try:
-        latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)$", text, re.M))
+        latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", text, re.M))
         failures = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", text))
         failures += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
         return Load(
@@ -316,8 +316,6 @@ class Bench:
             progress("building the release binary (swift build -c release --product chargereg)")
             output(["swift", "build", "--package-path", ROOT, "-c", "release", "--product", "chargereg"])
             self.binary = os.path.join(ROOT, ".build", "release", "chargereg")
-        if not os.access(self.binary, os.X_OK):
-            raise BenchError(f"--binary {self.binary}: not an executable file")
 
     def dataset(self):
         import orjson
@@ -389,7 +387,9 @@ class Bench:
 
         progress(f"{label}: Sender crawl")
         with Server(self, database) as server:
-            rows["Sender crawl, OCPI 2.2.1, limit=1000"] = self.crawl(server)
+            crawl, deep = self.crawl(server)
+        rows["Sender crawl, OCPI 2.2.1, limit=1000"] = crawl
+        rows["Sender page at an offset, no cursor (5 tries)"] = deep
         progress(f"{label}: read API under wrk")
         with Server(self, database) as server:
             self.reads(server, data, result)
@@ -417,16 +417,27 @@ class Bench:
         seconds = time.perf_counter() - started
         total = int(response.getheader("X-Total-Count"))
         peak, anonymous = server.memory()
-        return (f"{seconds:.1f} s · {pages} pages, {total} locations, {size / 1e6:.0f} MB · "
-                f"**{size / 1e6 / seconds:.0f} MB/s** · slowest page {slowest * 1000:.0f} ms · "
-                f"server peak RSS {peak:.0f} MB ({anonymous:.0f} MB anonymous)")
+        crawl = (f"{seconds:.1f} s · {pages} pages, {total} locations, {size / 1e6:.0f} MB · "
+                 f"**{size / 1e6 / seconds:.0f} MB/s** · slowest page {slowest * 1000:.0f} ms · "
+                 f"server peak RSS {peak:.0f} MB ({anonymous:.0f} MB anonymous)")
+        deep = []
+        for offset in (0, total // 2, max(0, total - 1000)):
+            times = []
+            for _ in range(5):
+                before = time.perf_counter()
+                connection.request("GET", f"/ocpi/2.2.1/sender/locations?limit=1000&offset={offset}")
+                connection.getresponse().read()
+                times.append(time.perf_counter() - before)
+            deep.append(f"{offset}: {min(times) * 1000:.0f}–{max(times) * 1000:.0f} ms")
+        return crawl, " · ".join(deep)
 
     def reads(self, server, data, result):
         duration = self.options.duration
         sources = {"EVSE point lookup": data.evse_ids}
         # Warm-up: the first requests fault the database's pages into memory.
-        warm = lua_script(os.path.join(self.work, "warm.lua"), data.evse_ids, self.READS[0][1])
-        wrk(server.url, max(1, duration // 2), self.options.connections, warm)
+        if duration >= 2:
+            warm = lua_script(os.path.join(self.work, "warm.lua"), data.evse_ids, self.READS[0][1])
+            wrk(server.url, duration // 2, self.options.connections, warm)
         for index, (title, request) in enumerate(self.READS):
             script = lua_script(os.path.join(self.work, f"read{index}.lua"), sources.get(title, data.points), request)
             load = wrk(server.url, duration, self.options.connections, script)
@@ -639,6 +650,8 @@ def main():
         parser.error(f"--backends: unknown {', '.join(unknown) or '(none given)'}; choose from sqlite, postgresql")
     if options.binary:
         options.binary = os.path.abspath(options.binary)
+        if not (os.path.isfile(options.binary) and os.access(options.binary, os.X_OK)):
+            parser.error(f"--binary {options.binary}: not an executable file")
 
     work = os.path.abspath(options.work or tempfile.mkdtemp(prefix="chargereg-bench-"))
     os.makedirs(work, exist_ok=True)

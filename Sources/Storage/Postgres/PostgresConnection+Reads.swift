@@ -43,10 +43,16 @@ extension PostgresConnection {
             filter, cursor: cursor, limit: limit, dialect: .postgres, totals: totals,
             rows: { sql, values throws(StoreError) in
                 let rows = try client.query(dynamic: sql, values.map(PostgresValue.init))
+                return (0..<rows.count).map { Self.storedLocation(rows, $0) }
+            },
+            candidates: { sql, values throws(StoreError) in
+                let rows = try client.query(dynamic: sql, values.map(PostgresValue.init))
                 return (0..<rows.count).map { row in
-                    ListRow(
-                        location: Self.storedLocation(rows, row), latitude: rows.optionalReal(row, 15),
-                        longitude: rows.optionalReal(row, 16))
+                    ListCandidate(
+                        id: rows.int(row, 0), latitude: rows.optionalReal(row, 1), longitude: rows.optionalReal(row, 2),
+                        key: LocationKey(
+                            countryCode: rows.text(row, 3)!, partyID: rows.text(row, 4)!, locationID: rows.text(row, 5)!
+                        ))
                 }
             },
             count: { sql, values throws(StoreError) in

@@ -412,14 +412,24 @@ actor SQLiteConnection {
             rows: { sql, values throws(StoreError) in
                 let statement = try db.statement(sql).bind(values.map(SQLiteValue.init))
                 defer { statement.reset() }
-                var rows: [ListRow] = []
-                while try statement.step() {
-                    rows.append(
-                        ListRow(
-                            location: Self.storedLocation(statement), latitude: statement.optionalReal(15),
-                            longitude: statement.optionalReal(16)))
-                }
+                var rows: [StoredLocation] = []
+                while try statement.step() { rows.append(Self.storedLocation(statement)) }
                 return rows
+            },
+            candidates: { sql, values throws(StoreError) in
+                let statement = try db.statement(sql).bind(values.map(SQLiteValue.init))
+                defer { statement.reset() }
+                var candidates: [ListCandidate] = []
+                while try statement.step() {
+                    candidates.append(
+                        ListCandidate(
+                            id: statement.int(0), latitude: statement.optionalReal(1),
+                            longitude: statement.optionalReal(2),
+                            key: LocationKey(
+                                countryCode: statement.text(3)!, partyID: statement.text(4)!,
+                                locationID: statement.text(5)!)))
+                }
+                return candidates
             },
             count: { sql, values throws(StoreError) in
                 let statement = try db.statement(sql).bind(values.map(SQLiteValue.init))

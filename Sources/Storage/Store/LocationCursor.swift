@@ -36,20 +36,23 @@ public enum LocationCursor: Sendable, Equatable {
     }
 }
 
-/// A row of the location list as a backend read it.
-struct ListRow {
-    let location: StoredLocation
+/// A match of a `near` list before its distance is known: what ordering by distance needs.
+struct ListCandidate {
+    let id: Int64
     let latitude: Double?
     let longitude: Double?
+    let key: LocationKey
 }
 
 extension LocationListSQL {
-    /// One page, with the backend's `rows` and `count` runners: key order with a keyset cursor,
-    /// or, for `near`, every candidate in the circle's box measured, filtered and sorted by
-    /// distance with an offset cursor.
+    /// One page, with the backend's `rows`, `candidates` and `count` runners: key order with a
+    /// keyset cursor, or, for `near`, every candidate in the circle's box measured, filtered and
+    /// sorted by distance with an offset cursor, and only the page's rows read in full.
     static func page(
         _ filter: LocationFilter, cursor: LocationCursor?, limit: Int, dialect: Dialect, totals: ListTotals,
-        rows: (String, [Value]) throws(StoreError) -> [ListRow], count: (String, [Value]) throws(StoreError) -> Int
+        rows: (String, [Value]) throws(StoreError) -> [StoredLocation],
+        candidates: (String, [Value]) throws(StoreError) -> [ListCandidate],
+        count: (String, [Value]) throws(StoreError) -> Int
     ) throws(StoreError) -> LocationPage {
         let sql = LocationListSQL(filter, dialect: dialect)
         let after: LocationKey?
@@ -57,19 +60,25 @@ extension LocationListSQL {
         case (let circle?, nil), (let circle?, .offset?):
             var offset = 0
             if case .offset(let start) = cursor { offset = start }
-            let all = try rows(sql.all.sql, sql.all.values).compactMap { row -> ListedLocation? in
-                guard let latitude = row.latitude, let longitude = row.longitude else { return nil }
+            let inCircle = try candidates(sql.candidates.sql, sql.candidates.values).compactMap {
+                candidate -> (candidate: ListCandidate, distance: Double, key: String)? in
+                guard let latitude = candidate.latitude, let longitude = candidate.longitude else { return nil }
                 let distance = circle.distance(latitude: latitude, longitude: longitude)
                 guard distance <= circle.radiusMeters else { return nil }
-                return ListedLocation(location: row.location, distanceMeters: distance)
-            }.sorted {
-                ($0.distanceMeters!, $0.location.key.description) < ($1.distanceMeters!, $1.location.key.description)
-            }
-            let start = min(offset, all.count)
-            let end = min(all.count, start + limit)
+                return (candidate, distance, candidate.key.description)
+            }.sorted { ($0.distance, $0.key) < ($1.distance, $1.key) }
+            let start = min(offset, inCircle.count)
+            let end = min(inCircle.count, start + limit)
+            let chosen = inCircle[start..<end]
+            let read = Self.rows(ids: chosen.map(\.candidate.id), dialect: dialect)
+            let byKey = Dictionary(
+                try rows(read.sql, read.values).map { ($0.key.description, $0) },
+                uniquingKeysWith: { first, _ in first })
             return LocationPage(
-                items: Array(all[start..<end]), total: all.count,
-                next: end < all.count ? LocationCursor.offset(end) : nil)
+                items: chosen.compactMap { match in
+                    byKey[match.key].map { ListedLocation(location: $0, distanceMeters: match.distance) }
+                },
+                total: inCircle.count, next: end < inCircle.count ? LocationCursor.offset(end) : nil)
         case (nil, .after(let key)?): after = key
         case (nil, nil): after = nil
         default:
@@ -77,7 +86,7 @@ extension LocationListSQL {
                 "a \(filter.near == nil ? "nearest-first" : "key-order") cursor for the other kind of list")
         }
         let page = sql.page(after: after, limit: limit)
-        let items = try rows(page.sql, page.values).map { ListedLocation(location: $0.location, distanceMeters: nil) }
+        let items = try rows(page.sql, page.values).map { ListedLocation(location: $0, distanceMeters: nil) }
         let counting = sql.count
         let total = try totals.total(for: counting.sql + "\u{1F}" + "\(counting.values)") { () throws(StoreError) in
             try count(counting.sql, counting.values)

@@ -25,11 +25,10 @@ struct LocationListSQL {
     private(set) var conditions = ["NOT l.removed"]
     private(set) var values: [Value] = []
 
-    /// The columns `StoredLocation` is read from, then latitude and longitude.
+    /// The columns `StoredLocation` is read from.
     static let columns = """
         l.country_code, l.party_id, l.location_id, l.document, l.publish, l.removed, l.first_seen_at, l.changed_at,
-        l.confirmed_at, l.operator_last_updated, l.version, l.source_kind, l.source, l.findings, l.location_key,
-        l.latitude, l.longitude
+        l.confirmed_at, l.operator_last_updated, l.version, l.source_kind, l.source, l.findings
         """
 
     init(_ filter: LocationFilter, dialect: Dialect) {
@@ -94,16 +93,32 @@ struct LocationListSQL {
             conditions.append("(l.country_code, l.party_id, l.location_key) > (?, ?, ?)")
             values += [.text(key.countryCode), .text(key.partyID), .text(key.locationID)]
         }
+        // The page's ids are chosen first, so that when the matches must be sorted (a bounding box
+        // of thousands), the sort carries keys, not documents.
         let sql = """
-            SELECT \(Self.columns) FROM locations l WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY l.country_code, l.party_id, l.location_key LIMIT \(limit)
+            SELECT \(Self.columns) FROM locations l WHERE l.id IN (
+                SELECT l.id FROM locations l WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY l.country_code, l.party_id, l.location_key LIMIT \(limit))
+            ORDER BY l.country_code, l.party_id, l.location_key
             """
         return (numbered(sql), values)
     }
 
-    /// Every match (for `near`, which orders by distance in the caller).
-    var all: (sql: String, values: [Value]) {
-        (numbered("SELECT \(Self.columns) FROM locations l WHERE \(conditions.joined(separator: " AND "))"), values)
+    /// Every match's id, position and key, without its document (for `near`, which orders by
+    /// distance in the caller, then reads the page's rows with `rows(ids:)`).
+    var candidates: (sql: String, values: [Value]) {
+        let sql = """
+            SELECT l.id, l.latitude, l.longitude, l.country_code, l.party_id, l.location_id FROM locations l
+            WHERE \(conditions.joined(separator: " AND "))
+            """
+        return (numbered(sql), values)
+    }
+
+    /// The locations with these ids, in no particular order.
+    static func rows(ids: [Int64], dialect: Dialect) -> (sql: String, values: [Value]) {
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let sql = "SELECT \(columns) FROM locations l WHERE l.id IN (\(ids.isEmpty ? "NULL" : placeholders))"
+        return (numbered(sql, for: dialect), ids.map(Value.integer))
     }
 
     var count: (sql: String, values: [Value]) {

@@ -1,0 +1,102 @@
+import Foundation
+import TestDatabases
+import TestFixtures
+import Testing
+
+/// `Tests/Benchmarks/bench.py` (issue #9) as a user runs it, at a size of seconds on the debug
+/// binary: it must finish on every backend here and report every measurement next to every
+/// limit. How fast is for the full run to say, not for a test.
+@Suite struct BenchmarkCommandTests {
+    static let script = Fixtures.packageRoot.appendingPathComponent("Tests/Benchmarks/bench.py").path
+
+    /// What the benchmark needs besides the package's own prerequisites.
+    static let missingTools: [String] = {
+        var missing = ["wrk", "nginx", "sqlite3"].filter { tool in
+            !["/usr/bin/", "/usr/sbin/", "/usr/local/bin/"].contains {
+                FileManager.default.isExecutableFile(atPath: $0 + tool)
+            }
+        }
+        if (try? python(["-c", "import orjson"]).status) != 0 { missing.append("orjson") }
+        return missing
+    }()
+    /// `.ci/run` sets this: there, a missing tool fails the smoke run instead of skipping it.
+    static let isRequired = ProcessInfo.processInfo.environment["CHARGEREG_REQUIRE_BENCH_TOOLS"] == "1"
+    static let skipReason = Comment(
+        rawValue:
+            "the benchmark needs \(missingTools.joined(separator: ", ")) (Debian: wrk nginx-light sqlite3; PyPI: orjson)"
+    )
+
+    /// Runs python3; standard error goes through a file, so a chatty run cannot fill a pipe.
+    static func python(_ arguments: [String]) throws -> CommandLineTests.Result {
+        let errors = Fixtures.temporaryDirectory().appendingPathComponent("stderr")
+        try Data().write(to: errors)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandLineTests.Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: try String(contentsOf: errors, encoding: .utf8))
+    }
+
+    @Test(.enabled(if: missingTools.isEmpty || isRequired, skipReason))
+    func aSmallRunMeasuresEverythingOnEveryBackend() async throws {
+        let table = Fixtures.temporaryDirectory().appendingPathComponent("bench.md")
+        var arguments = [
+            Self.script, "--locations", "150", "--duration", "1", "--connections", "4", "--binary",
+            CommandLineTests.binary.path, "--out",
+            table.path,
+        ]
+        let result: CommandLineTests.Result
+        if TestBackend.available.contains(.postgres) {
+            result = try await TestBackend.postgres.withDatabase { database in
+                arguments += ["--backends", "sqlite,postgresql", "--postgres", database.location]
+                return try Self.python(arguments)
+            }
+        } else {
+            result = try Self.python(arguments + ["--backends", "sqlite"])
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        let backends = TestBackend.available.count
+        let rows = try String(contentsOf: table, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("| ") }
+        // Each measurement, and whether it reports peak RSS.
+        let measurements: KeyValuePairs = [
+            "file ingest": true, "dump, OCPI 2.2.1 JSON": true, "dump, CSV (a row per connector)": true,
+            "dump, GeoJSON": true, "quality scoring from scratch": true, "Sender crawl, OCPI 2.2.1, limit=1000": true,
+            "Sender page at an offset, no cursor (5 tries)": false, "read API: EVSE point lookup": false,
+            "read API: list page, limit=100": false, "read API: bbox ±0.02°, limit=100": false,
+            "read API: radius 2 km, limit=100": false, "read API: server memory": true,
+            "pushes: single-connector PATCH": true,
+        ]
+        for (title, reportsMemory) in measurements {
+            let row = try #require(rows.first { $0.hasPrefix("| \(title) |") }, "no row for \(title)")
+            let cells = row.split(separator: "|").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(cells.count == backends && cells.allSatisfy { !$0.isEmpty }, "\(row)")
+            #expect(cells.allSatisfy { $0.contains("peak RSS") } == reportsMemory, "\(row)")
+        }
+        let limits = rows.filter {
+            $0.hasPrefix("| `cat`") || $0.hasPrefix("| orjson") || $0.hasPrefix("| the `sqlite3`")
+                || $0.hasPrefix("| nginx")
+        }
+        #expect(limits.count == 7, "\(limits)")
+        for limit in limits {
+            #expect(limit.components(separatedBy: "= **").count - 1 == backends, "a share per backend: \(limit)")
+        }
+    }
+
+    @Test func badOptionsAreUsageErrors() throws {
+        let backends = try Self.python([Self.script, "--backends", "sqlite,mysql"])
+        #expect(backends.status == 2 && backends.stderr.contains("--backends: unknown mysql"), "\(backends.stderr)")
+        let size = try Self.python([Self.script, "--locations", "0"])
+        #expect(size.status == 2 && size.stderr.contains("--locations must be at least 10, not 0"), "\(size.stderr)")
+        let binary = try Self.python([Self.script, "--binary", "/nonexistent/chargereg", "--locations", "10"])
+        #expect(
+            binary.status == 2 && binary.stderr.contains("--binary /nonexistent/chargereg: not an executable file"),
+            "\(binary.stderr)")
+    }
+}
