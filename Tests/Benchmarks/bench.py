@@ -318,36 +318,18 @@ class Bench:
             self.binary = os.path.join(ROOT, ".build", "release", "chargereg")
 
     def dataset(self):
-        import orjson
         path = os.path.join(self.work, f"generated-{self.options.locations}-seed{self.options.seed}.json")
         progress(f"generating {self.options.locations} locations (seed {self.options.seed})")
         generate = measure([self.binary, "generate", "--locations", str(self.options.locations), "--seed",
                             str(self.options.seed), "--out", path])
-        with open(path, "rb") as file:
-            raw = file.read()
-        started = time.perf_counter()
-        feed = orjson.loads(raw)
-        parse_seconds = time.perf_counter() - started
-        locations = feed["data"]
-        dataset = Dataset(path, len(raw), len(locations), sum(len(l.get("evses") or []) for l in locations),
-                          generate, parse_seconds)
-        del raw
-
-        sample = random.Random(self.options.seed)
-        evse_ids = [e["evse_id"] for l in locations for e in (l.get("evses") or []) if e.get("evse_id")]
-        points = [(l["coordinates"]["latitude"], l["coordinates"]["longitude"]) for l in locations]
-        parties = {}
-        for location in locations:
-            parties.setdefault(location["party_id"], []).append(location)
-        dataset.push_party, pushable = max(parties.items(), key=lambda item: len(item[1]))
-        targets = [(l["id"], e["uid"], c["id"]) for l in pushable for e in (l.get("evses") or [])
-                   for c in (e.get("connectors") or [])]
-        for name, rows in (("evse_ids", [(i,) for i in evse_ids]), ("points", points), ("push_targets", targets)):
-            rows = sample.sample(rows, min(len(rows), 20000))
+        # Parsed in a child process: this one stays small, and every command it starts reports
+        # its own peak RSS, not a copy of this process's.
+        facts = json.loads(output([sys.executable, __file__, "--sample", path, self.work, str(self.options.seed)]))
+        dataset = Dataset(path, os.path.getsize(path), facts["locations"], facts["evses"], generate,
+                          facts["parse_seconds"], push_party=facts["push_party"])
+        for name in ("evse_ids", "points", "push_targets"):
             setattr(dataset, name, os.path.join(self.work, f"{name}.txt"))
-            with open(getattr(dataset, name), "w") as lines:
-                lines.writelines(" ".join(map(str, row)) + "\n" for row in rows)
-        self.country = locations[0]["country_code"]
+        self.country = facts["country"]
         return dataset
 
     # Our measurements, per backend
@@ -510,7 +492,7 @@ class Bench:
             self.limits["cat"] = measure(["cat", data.path], stdout=null)
         limits = [
             ("`cat` the input > /dev/null", self.limits["cat"].seconds, "file ingest"),
-            ("orjson parses the input (Python, in memory)", data.parse_seconds, "file ingest"),
+            ("orjson parses the input into Python objects (in memory)", data.parse_seconds, "file ingest"),
         ]
         if "sqlite3" in self.limits:
             limits.append((f"the `sqlite3` shell loads the same rows (`.dump` of our SQLite register, "
@@ -622,7 +604,40 @@ class Bench:
                 cluster.__exit__()
 
 
+def sample(path, work, seed):
+    """Parses the input with orjson (timed, the collector off, as a parser benchmark would) and
+    writes the wrk scripts' sample lines; prints what the run needs to know as JSON."""
+    import gc
+    import orjson
+    with open(path, "rb") as file:
+        raw = file.read()
+    gc.disable()
+    started = time.perf_counter()
+    locations = orjson.loads(raw)["data"]
+    parse_seconds = time.perf_counter() - started
+    randomness = random.Random(seed)
+    parties = {}
+    for location in locations:
+        parties.setdefault(location["party_id"], []).append(location)
+    push_party, pushable = max(parties.items(), key=lambda item: len(item[1]))
+    samples = {
+        "evse_ids": [(e["evse_id"],) for l in locations for e in (l.get("evses") or []) if e.get("evse_id")],
+        "points": [(l["coordinates"]["latitude"], l["coordinates"]["longitude"]) for l in locations],
+        "push_targets": [(l["id"], e["uid"], c["id"]) for l in pushable for e in (l.get("evses") or [])
+                         for c in (e.get("connectors") or [])],
+    }
+    for name, rows in samples.items():
+        with open(os.path.join(work, f"{name}.txt"), "w") as lines:
+            lines.writelines(" ".join(map(str, row)) + "\n" for row in randomness.sample(rows, min(len(rows), 20000)))
+    print(json.dumps({"locations": len(locations), "evses": sum(len(l.get("evses") or []) for l in locations),
+                      "parse_seconds": parse_seconds, "push_party": push_party,
+                      "country": locations[0]["country_code"]}))
+
+
 def main():
+    if sys.argv[1:2] == ["--sample"]:
+        sample(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return 0
     parser = argparse.ArgumentParser(
         description="Measure the access point at national scale on SQLite and PostgreSQL (issue #9).",
         epilog="A small run: --locations 5000 --duration 2 (about a minute). The full run, the default, "
