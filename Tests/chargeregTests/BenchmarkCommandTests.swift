@@ -26,13 +26,14 @@ import Testing
             "the benchmark needs \(missingTools.joined(separator: ", ")) (Debian: wrk nginx-light sqlite3; PyPI: orjson)"
     )
 
-    /// Runs python3; standard error goes through a file, so a chatty run cannot fill a pipe.
+    /// Runs python3 at the lowest CPU priority, so that the smoke run's loads do not starve the
+    /// tests running beside it; standard error goes through a file, so a chatty run cannot fill a pipe.
     static func python(_ arguments: [String]) throws -> CommandLineTests.Result {
         let errors = Fixtures.temporaryDirectory().appendingPathComponent("stderr")
         try Data().write(to: errors)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
+        process.arguments = ["nice", "-n", "19", "python3"] + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = try FileHandle(forWritingTo: errors)
