@@ -17,6 +17,7 @@ either --postgres or the server binaries (package postgresql) for a throwaway lo
 
 import argparse
 import http.client
+import importlib.util
 import json
 import os
 import platform
@@ -305,11 +306,9 @@ class Bench:
     # Setup
 
     def prepare(self):
-        missing = [tool for tool, package in (("wrk", "wrk"), ("nginx", "nginx-light"), ("sqlite3", "sqlite3"))
+        missing = [tool for tool in ("wrk", "nginx", "sqlite3")
                    if shutil.which(tool) is None and not os.path.exists(f"/usr/sbin/{tool}")]
-        try:
-            import orjson  # noqa: F401
-        except ImportError:
+        if importlib.util.find_spec("orjson") is None:
             missing.append("orjson (pip install orjson)")
         if missing:
             raise BenchError(f"missing: {', '.join(missing)}; install them (Debian packages wrk, nginx-light, "
