@@ -34,6 +34,16 @@ from dataclasses import dataclass, field
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+# The read queries: a title, and the request for a sampled EVSE (its ID, its location's position).
+READS = {
+    "EVSE point lookup": lambda evse_id, latitude, longitude: f"/api/v1/evses/{evse_id}",
+    "list page, limit=100": lambda evse_id, latitude, longitude: "/api/v1/locations?limit=100",
+    "bbox ±0.02°, limit=100": lambda evse_id, latitude, longitude: (
+        f"/api/v1/locations?limit=100&bbox={longitude - 0.02:.5f},{latitude - 0.02:.5f},"
+        f"{longitude + 0.02:.5f},{latitude + 0.02:.5f}"),
+    "radius 2 km, limit=100": lambda evse_id, latitude, longitude: (
+        f"/api/v1/locations?limit=100&radius_m=2000&near={latitude},{longitude}"),
+}
 PUSH_CONNECTIONS = 16
 
 
@@ -272,11 +282,11 @@ class Dataset:
     evses: int
     generate: Measurement
     parse_seconds: float
-    # Files of sample lines for the wrk scripts.
-    evse_ids: str = ""
-    points: str = ""
+    push_party: str
+    # Files of sample lines for the wrk scripts: a request path per line for each of READS, and
+    # "location EVSE connector" per line for the pushes.
+    reads: list = field(default_factory=list)
     push_targets: str = ""
-    push_party: str = ""
 
 
 @dataclass
@@ -287,16 +297,6 @@ class BackendResult:
 
 
 class Bench:
-    READS = [  # label, the wrk request of one sample line
-        ("EVSE point lookup", 'return wrk.format("GET", "/api/v1/evses/" .. w[1])'),
-        ("list page, limit=100", 'return wrk.format("GET", "/api/v1/locations?limit=100")'),
-        ("bbox ±0.02°, limit=100",
-         'return wrk.format("GET", string.format("/api/v1/locations?limit=100&bbox=%.5f,%.5f,%.5f,%.5f", '
-         'w[2] - 0.02, w[1] - 0.02, w[2] + 0.02, w[1] + 0.02))'),
-        ("radius 2 km, limit=100",
-         'return wrk.format("GET", "/api/v1/locations?limit=100&radius_m=2000&near=" .. w[1] .. "," .. w[2])'),
-    ]
-
     def __init__(self, options, work):
         self.options, self.work = options, work
         self.binary = options.binary
@@ -329,9 +329,9 @@ class Bench:
         # its own peak RSS, not a copy of this process's.
         facts = json.loads(output([sys.executable, __file__, "--sample", path, self.work, str(self.options.seed)]))
         dataset = Dataset(path, os.path.getsize(path), facts["locations"], facts["evses"], generate,
-                          facts["parse_seconds"], push_party=facts["push_party"])
-        for name in ("evse_ids", "points", "push_targets"):
-            setattr(dataset, name, os.path.join(self.work, f"{name}.txt"))
+                          facts["parse_seconds"], facts["push_party"])
+        dataset.reads = [os.path.join(self.work, f"read{index}.txt") for index in range(len(READS))]
+        dataset.push_targets = os.path.join(self.work, "push_targets.txt")
         self.country = facts["country"]
         return dataset
 
@@ -418,13 +418,13 @@ class Bench:
 
     def reads(self, server, data, result):
         duration = self.options.duration
-        sources = {"EVSE point lookup": data.evse_ids}
+        get = 'return wrk.format("GET", w[1])'
         # Warm-up: the first requests fault the database's pages into memory.
         if duration >= 2:
-            warm = lua_script(os.path.join(self.work, "warm.lua"), data.evse_ids, self.READS[0][1])
+            warm = lua_script(os.path.join(self.work, "warm.lua"), data.reads[0], get)
             wrk(server.url, duration // 2, self.options.connections, warm)
-        for index, (title, request) in enumerate(self.READS):
-            script = lua_script(os.path.join(self.work, f"read{index}.lua"), sources.get(title, data.points), request)
+        for index, title in enumerate(READS):
+            script = lua_script(os.path.join(self.work, f"read{index}.lua"), data.reads[index], get)
             load = wrk(server.url, duration, self.options.connections, script)
             if load.failures:
                 raise BenchError(f"read API, {title}: {load.failures} of {load.requests} requests failed")
@@ -518,24 +518,18 @@ class Bench:
         progress("limit: nginx under the same wrk load")
         folder = os.path.join(self.work, "static")
         os.makedirs(folder, exist_ok=True)
-        with open(data.evse_ids) as lines:
-            evse_id = lines.readline().split()[0]
-        with open(data.points) as lines:
-            latitude, longitude = map(float, lines.readline().split())
-        samples = [f"/api/v1/evses/{evse_id}", "/api/v1/locations?limit=100",
-                   f"/api/v1/locations?limit=100&bbox={longitude - 0.02:.5f},{latitude - 0.02:.5f},"
-                   f"{longitude + 0.02:.5f},{latitude + 0.02:.5f}",
-                   f"/api/v1/locations?limit=100&radius_m=2000&near={latitude},{longitude}"]
         database = next(iter(self.databases.values()))
         with Server(self, database) as server:
-            for index, target in enumerate(samples):
+            for index, reads in enumerate(data.reads):
+                with open(reads) as lines:
+                    target = lines.readline().strip()
                 connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
                 connection.request("GET", target)
                 with open(os.path.join(folder, f"{index}.json"), "wb") as file:
                     file.write(connection.getresponse().read())
         rows = []
         with Nginx(self.work, folder) as nginx:
-            for index, (title, _) in enumerate(self.READS):
+            for index, title in enumerate(READS):
                 size = os.path.getsize(os.path.join(folder, f"{index}.json"))
                 load = wrk(f"http://127.0.0.1:{nginx.port}/{index}.json", self.options.duration,
                            self.options.connections)
@@ -623,15 +617,18 @@ def sample(path, work, seed):
     for location in locations:
         parties.setdefault(location["party_id"], []).append(location)
     push_party, pushable = max(parties.items(), key=lambda item: len(item[1]))
-    samples = {
-        "evse_ids": [(e["evse_id"],) for l in locations for e in (l.get("evses") or []) if e.get("evse_id")],
-        "points": [(l["coordinates"]["latitude"], l["coordinates"]["longitude"]) for l in locations],
-        "push_targets": [(l["id"], e["uid"], c["id"]) for l in pushable for e in (l.get("evses") or [])
-                         for c in (e.get("connectors") or [])],
-    }
-    for name, rows in samples.items():
-        with open(os.path.join(work, f"{name}.txt"), "w") as lines:
-            lines.writelines(" ".join(map(str, row)) + "\n" for row in randomness.sample(rows, min(len(rows), 20000)))
+    def some(rows):
+        return randomness.sample(rows, min(len(rows), 20000))
+
+    evses = some([(e["evse_id"], float(l["coordinates"]["latitude"]), float(l["coordinates"]["longitude"]))
+                  for l in locations for e in (l.get("evses") or []) if e.get("evse_id")])
+    for index, request in enumerate(READS.values()):
+        with open(os.path.join(work, f"read{index}.txt"), "w") as lines:
+            lines.writelines(request(*evse) + "\n" for evse in evses)
+    targets = some([(l["id"], e["uid"], c["id"]) for l in pushable for e in (l.get("evses") or [])
+                    for c in (e.get("connectors") or [])])
+    with open(os.path.join(work, "push_targets.txt"), "w") as lines:
+        lines.writelines(" ".join(map(str, target)) + "\n" for target in targets)
     print(json.dumps({"locations": len(locations), "evses": sum(len(l.get("evses") or []) for l in locations),
                       "parse_seconds": parse_seconds, "push_party": push_party,
                       "country": locations[0]["country_code"]}))
