@@ -150,6 +150,11 @@ import Testing
         ("2024-02-29T23:00:00+02:00", "2024-02-29T21:00:00Z"), ("1969-12-31T23:59:59Z", "1969-12-31T23:59:59Z"),
         ("1969-12-31T23:59:59.000001Z", "1969-12-31T23:59:59.000001Z"),
         ("0999-01-01T00:00:00Z", "0999-01-01T00:00:00Z"),
+        // Issue #18: any number of fraction digits; what nanoseconds cannot hold is dropped.
+        ("2026-01-01T00:00:00.1234567890Z", "2026-01-01T00:00:00.123456789Z"),
+        ("2026-01-01T00:00:00.\(String(repeating: "9", count: 400))Z", "2026-01-01T00:00:00.999999999Z"),
+        ("0000-01-01T00:00:00+23:59", "-0001-12-31T00:01:00Z"),
+        ("9999-12-31T23:59:60.999999999-23:59", "10000-01-01T23:59:00.999999999Z"),
     ])
     func parsesAndFormats(text: String, formatted: String) throws {
         #expect(try #require(Timestamp.parse(text)).timestamp.description == formatted)
@@ -157,6 +162,8 @@ import Testing
 
     @Test(arguments: [
         "yesterday", "2015-13-01T00:00:00Z", "2015-02-30T00:00:00Z", "2015-06-29T20:39:09.Z", "2015-06-29",
+        "2015-06-29T20:39:09.1.2Z", "2015-06-29T20:39:09.-1Z", "2015-06-29T20:39:09+24:00", "2015-06-29T20:39:09+0",
+        "+2015-06-29T20:39:09Z", "2015-06-29T20:39:09ZZ",
     ])
     func refusesWhatIsNotADateTime(text: String) {
         #expect(Timestamp.parse(text) == nil)

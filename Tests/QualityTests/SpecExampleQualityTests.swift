@@ -69,6 +69,15 @@ struct SpecExampleQualityTests {
         ("evses.0.status", .string("BROKEN"), .unknownEnumValue),
         ("address", .string(String(repeating: "Rooseveltlaan ", count: 20)), .tooLong),
         ("coordinates.latitude", .number(JSONNumber(text: "51.047599")), .wrongType),
+        // Issue #18: values that once stopped the process are findings like any other.
+        ("coordinates", coordinates("1e400", "3.729944"), .coordinatesInvalid),
+        ("coordinates", coordinates("1e300", "3.729944"), .coordinatesInvalid),
+        ("coordinates", coordinates("51.047599", "-Infinity"), .coordinatesInvalid),
+        ("coordinates", coordinates("NaN", "nan"), .coordinatesInvalid),
+        ("evses.0.coordinates", coordinates("-1e400", "3.729944"), .coordinatesInvalid),
+        ("evses.0.connectors.0.max_voltage", .number(JSONNumber(Int.max)), .powerImplausible),
+        ("evses.0.connectors.0.max_amperage", .number(JSONNumber(Int.max)), .powerImplausible),
+        ("evses.0.connectors.0.max_amperage", .number(JSONNumber(Int.min)), .powerImplausible),
     ]
 
     static func coordinates(_ latitude: String, _ longitude: String) -> JSONValue {

@@ -11,8 +11,7 @@ enum LocationGeoJSON {
         w.member("type", "Feature")
         w.member("id", "\(location.countryCode)*\(location.partyID)*\(location.id)")
         w.key("geometry")
-        if let latitude = location.coordinates?.latitudeDegrees, let longitude = location.coordinates?.longitudeDegrees,
-            (-90...90).contains(latitude), (-180...180).contains(longitude)
+        if let latitude = location.coordinates?.latitudeDegrees, let longitude = location.coordinates?.longitudeDegrees
         {
             w.beginObject()
             w.member("type", "Point")

@@ -174,20 +174,21 @@ public struct OCPISenderAPI: Sendable {
             "X-Total-Count": String(page.total), "X-Limit": String(settings.ocpiMaximumLimit),
         ]
         if let next = page.next {
-            headers.set(
-                "Link", "<\(nextURL(request, query: query, returned: page.items.count, next: next))>; rel=\"next\"")
+            // An offset beyond the window is read as its end, so the next one cannot overflow.
+            let moved = min(query.offset, page.total) + page.items.count
+            headers.set("Link", "<\(nextURL(request, query: query, offset: moved, next: next))>; rel=\"next\"")
         }
         return OCPIResponse.success(data, request, headers: headers)
     }
 
     /// The next page's absolute URL: every filter kept, `limit` stated, `offset` moved on, and
     /// our cursor for a keyset read.
-    func nextURL(_ request: HTTPRequest, query: ListQuery, returned: Int, next: SenderCursor) -> String {
+    func nextURL(_ request: HTTPRequest, query: ListQuery, offset: Int, next: SenderCursor) -> String {
         let kept = request.query.split(separator: "&").filter { pair in
             !["offset", "limit", "after"].contains(
                 pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "")
         }.map(String.init)
-        let moved = ["limit=\(query.limit)", "offset=\(query.offset + returned)", "after=\(next.text)"]
+        let moved = ["limit=\(query.limit)", "offset=\(offset)", "after=\(next.text)"]
         return baseURL(request) + request.path + "?" + (kept + moved).joined(separator: "&")
     }
 

@@ -55,12 +55,13 @@ extension CorrectnessRules {
                 return
             }
             if let voltage = connector.maxVoltage, let amperage = connector.maxAmperage, voltage > 0, amperage > 0,
-                Double(power) > Double(voltage * amperage * phases) * Self.powerTolerance
+                let derived = Connector.watts(volts: voltage, amperes: amperage, phases: phases),
+                Double(power) > Double(derived) * Self.powerTolerance
             {
                 findings.append(
                     Finding(
                         .powerInconsistent, "\(path).max_electric_power",
-                        "\(power) W is more than \(voltage) V × \(amperage) A\(phases > 1 ? " × \(phases) phases" : "") = \(voltage * amperage * phases) W"
+                        "\(power) W is more than \(voltage) V × \(amperage) A\(phases > 1 ? " × \(phases) phases" : "") = \(derived) W"
                     ))
             }
         }

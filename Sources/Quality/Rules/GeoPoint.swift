@@ -15,11 +15,9 @@ public struct GeoPoint: Sendable, Hashable {
         self.longitude = longitude
     }
 
-    /// The point of OCPI coordinates, when both are numbers within range.
+    /// The point of OCPI coordinates, when both are usable degrees.
     public init?(_ location: GeoLocation) {
-        guard let latitude = location.latitudeDegrees, let longitude = location.longitudeDegrees,
-            (-90...90).contains(latitude), (-180...180).contains(longitude)
-        else { return nil }
+        guard let latitude = location.latitudeDegrees, let longitude = location.longitudeDegrees else { return nil }
         self.init(latitude: latitude, longitude: longitude)
     }
 

@@ -13,8 +13,28 @@ public struct GeoLocation: Sendable, Equatable {
         self.longitude = longitude
     }
 
-    public var latitudeDegrees: Double? { Double(latitude) }
-    public var longitudeDegrees: Double? { Double(longitude) }
+    /// The latitude when it is a finite number of degrees from -90 to 90: the one rule for which
+    /// coordinates may be used for geometry (storage, bounding boxes, distances, dumps). Anything
+    /// else (`1e400`, `-Infinity`, `95`) stays in the document as sent and is a finding.
+    public var latitudeDegrees: Double? { Self.degrees(latitude, within: 90) }
+    /// The longitude when it is a finite number of degrees from -180 to 180.
+    public var longitudeDegrees: Double? { Self.degrees(longitude, within: 180) }
+
+    /// Whether stored degrees (read back from a row) are usable under the same rule.
+    public static func usable(latitude: Double, longitude: Double) -> Bool {
+        latitude.isFinite && abs(latitude) <= 90 && longitude.isFinite && abs(longitude) <= 180
+    }
+
+    /// Plain decimal text (`-33.447487`; no exponent, hex or words), finite and within the bound.
+    private static func degrees(_ text: String, within bound: Double) -> Double? {
+        let digits = text.utf8.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
+        guard text.utf8.count - digits.count <= 1, digits.count <= 32,
+            digits.allSatisfy({ (48...57).contains($0) || $0 == UInt8(ascii: ".") }),
+            digits.filter({ $0 == UInt8(ascii: ".") }).count <= 1,
+            let value = Double(text), value.isFinite, abs(value) <= bound
+        else { return nil }
+        return value
+    }
 }
 
 public struct AdditionalGeoLocation: Sendable, Equatable {

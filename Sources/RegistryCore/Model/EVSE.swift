@@ -48,11 +48,18 @@ public struct Connector: Sendable, Equatable {
     public init(id: String? = nil) { self.id = id }
 
     /// The power this connector can deliver in watts: `max_electric_power`, or else derived
-    /// from voltage × amperage (× 3 for 3-phase AC), or nil when unknown.
+    /// from voltage × amperage (× 3 for 3-phase AC), or nil when unknown or beyond 64 bits.
     public var powerWatts: Int? {
         if let maxElectricPower { return maxElectricPower }
         guard let maxVoltage, let maxAmperage else { return nil }
-        let phases = powerType?.known == .ac3Phase ? 3 : 1
-        return maxVoltage * maxAmperage * phases
+        return Self.watts(volts: maxVoltage, amperes: maxAmperage, phases: powerType?.known == .ac3Phase ? 3 : 1)
+    }
+
+    /// V × I × phases, or nil when the product does not fit 64 bits (the figures come from
+    /// operators' documents, and an overflow would stop the process).
+    public static func watts(volts: Int, amperes: Int, phases: Int) -> Int? {
+        let (perPhase, overflow) = volts.multipliedReportingOverflow(by: amperes)
+        let (total, overflowAgain) = perPhase.multipliedReportingOverflow(by: phases)
+        return overflow || overflowAgain ? nil : total
     }
 }

@@ -40,7 +40,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         public var lackedZone: Bool
     }
 
-    /// Reads `YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|±HH:MM|±HHMM]`; nil for anything else.
+    /// Reads `YYYY-MM-DD[T ]HH:MM:SS[.f+][Z|±HH:MM|±HHMM]` (nanoseconds kept, further fraction digits
+    /// dropped); nil for anything else.
     public static func parse(_ text: String) -> Parsed? {
         let b = Array(text.utf8)
         func number(_ start: Int, _ count: Int) -> Int? {
@@ -69,7 +70,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
                 index += 1
             }
             guard digits > 0 else { return nil }
-            for _ in digits..<9 where digits < 9 { nanos *= 10 }
+            // Digits beyond the ninth are read and dropped (RFC 3339 §5.6 sets no limit).
+            for _ in min(digits, 9)..<9 { nanos *= 10 }
         }
         var offsetSeconds = 0
         var lackedZone = false

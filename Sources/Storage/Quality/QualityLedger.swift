@@ -146,7 +146,9 @@ public struct QualityLedger: Sendable {
                 WHERE NOT removed AND latitude IS NOT NULL AND longitude IS NOT NULL
                 """, []
             ).compactMap { row in
-                guard let latitude = row.text(3).flatMap(Double.init), let longitude = row.text(4).flatMap(Double.init)
+                // Rows stored before coordinates were checked may hold any double (migration 0009 clears them).
+                guard let latitude = row.text(3).flatMap(Double.init), let longitude = row.text(4).flatMap(Double.init),
+                    GeoLocation.usable(latitude: latitude, longitude: longitude)
                 else { return nil }
                 return (
                     LocationKey(countryCode: row.string(0), partyID: row.string(1), locationID: row.string(2)),
