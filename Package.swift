@@ -46,12 +46,14 @@ let package = Package(
 
         .target(name: "TestFixtures", path: "Tests/TestFixtures"),
         .target(name: "TestDatabases", dependencies: ["Storage"], path: "Tests/TestDatabases"),
+        .target(name: "TestHTTPClient", path: "Tests/TestHTTPClient"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestFixtures", "TestHTTPClient"]),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore"]),
-        .testTarget(name: "QualityTests", dependencies: ["Quality", "OCPI", "RegistryCore", "Schemas", "TestFixtures"]),
+        .testTarget(
+            name: "QualityTests", dependencies: ["Quality", "OCPI", "RegistryCore", "Schemas", "TestFixtures"]),
         .testTarget(name: "OCPITests", dependencies: ["OCPI", "RegistryCore", "JSON", "TestFixtures"]),
         .testTarget(
             name: "StorageTests", dependencies: ["Storage", "OCPI", "RegistryCore", "TestFixtures", "TestDatabases"]),
@@ -60,7 +62,8 @@ let package = Package(
             dependencies: [
                 "AccessPoint", "Storage", "OCPI", "RegistryCore", "JSON", "Hashing", "TestFixtures", "TestDatabases",
             ]),
-        .testTarget(name: "chargeregTests", dependencies: ["chargereg", "TestFixtures", "TestDatabases"]),
+        .testTarget(
+            name: "chargeregTests", dependencies: ["chargereg", "TestFixtures", "TestDatabases", "TestHTTPClient"]),
     ],
     swiftLanguageModes: [.v6]
 )

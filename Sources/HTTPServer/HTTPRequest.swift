@@ -8,6 +8,8 @@ public struct HTTPRequest: Sendable {
     public var minorVersion: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The authority of an absolute-form target (RFC 9112 §3.2.2), which replaces `Host`.
+    var absoluteFormHost: String?
 
     public init(
         method: String, target: String, minorVersion: Int = 1, headers: HTTPHeaders = HTTPHeaders(),

@@ -1,7 +1,7 @@
 /// Routes requests by method and path pattern (`/api/v1/locations/{country_code}/{party_id}`),
 /// handing the handler the path parameters; answers `404` for an unknown path and `405` with
 /// `Allow` for a known path with another method (RFC 9110 §15.5.6). `HEAD` is served by the
-/// `GET` handler.
+/// `GET` handler. A path that is not percent-encoded UTF-8 is a `400`.
 public struct HTTPRouter: Sendable {
     public typealias Handler = @Sendable (HTTPRequest, PathParameters) async -> HTTPResponse
 
@@ -54,6 +54,12 @@ public struct HTTPRouter: Sendable {
     func respondNamingRoute(to request: HTTPRequest) async -> (response: HTTPResponse, route: String?) {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         let segments = parts.last == "" && parts.count > 1 ? Array(parts.dropLast()) : Array(parts)
+        if let invalid = segments.first(where: { PercentDecoding.decode($0) == nil }) {
+            // RFC 3986 §2.1: `%` starts two hex digits; the path is read as UTF-8 (RFC 3987).
+            let message = "the path segment \(invalid.prefix(200)) is not percent-encoded UTF-8"
+            let body = #"{"error":"bad_request","message":"# + JSONStringLiteral.quoted(message) + "}"
+            return (.json(Array(body.utf8), status: .badRequest), nil)
+        }
         var allowed: [String] = []
         for route in routes {
             guard let parameters = Self.match(route.pattern, segments) else { continue }

@@ -65,9 +65,41 @@ import Testing
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400),
         ("GET / HTTP/1.1\r\nHost: h\rx\r\n\r\n", 400),
+        // RFC 9112 §7.1: a chunk size is hex digits, then nothing or an extension.
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n+e\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n-0\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\ne junk\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", 400),
+        // RFC 9112 §3.2: one Host, and a valid one.
+        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+        ("GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400), ("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\u{1}b\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\u{7F}\r\n\r\n", 400),
+        ("GET ftp://h/ HTTP/1.1\r\nHost: h\r\n\r\n", 400), ("GET http:/// HTTP/1.1\r\n\r\n", 400),
+        ("GET http://u@h/ HTTP/1.1\r\n\r\n", 400),
     ])
     func malformedRequestsAreRefusedWithTheirStatus(text: String, status: Int) {
         #expect(Self.error(text)?.status.code == status, "\(text.debugDescription)")
+    }
+
+    @Test func chunkExtensionsAreIgnoredAndHexMayBeEitherCase() throws {
+        let request = try #require(
+            try Self.parse(
+                "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nA ; name=value\r\n0123456789\r\n"
+                    + "b;x\r\nabcdefghijk\r\n0\r\n\r\n"
+            ).first)
+        #expect(request.body == Array("0123456789abcdefghijk".utf8))
+    }
+
+    /// RFC 9112 §3.2.2: an absolute-form target is accepted; its authority replaces Host.
+    @Test func anAbsoluteFormTargetIsReadAsItsPathAndAuthority() throws {
+        let requests = try Self.parse(
+            "GET http://registry.example:8080/api/v1/healthz?x=1 HTTP/1.1\r\nHost: other\r\n\r\n"
+                + "GET HTTPS://registry.example HTTP/1.1\r\n\r\nGET http://h?q HTTP/1.0\r\n\r\n")
+        #expect(requests.map(\.target) == ["/api/v1/healthz?x=1", "/", "/?q"])
+        #expect(requests.map { $0.headers.values("host") } == [["registry.example:8080"], ["registry.example"], ["h"]])
     }
 
     @Test func invalidUTF8InAHeaderValueIsRefused() {

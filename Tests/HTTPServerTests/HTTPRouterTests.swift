@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import HTTPServer
@@ -31,9 +32,12 @@ import Testing
         #expect(wrong.status == .methodNotAllowed && wrong.headers["Allow"] == "GET, HEAD")
         let head = await Self.router.respond(to: HTTPRequest(method: "HEAD", target: "/api/v1/locations"))
         #expect(head.status == .ok)
-        let badEscape = await Self.router.respond(
-            to: HTTPRequest(method: "GET", target: "/api/v1/locations/CL/ABC/%zz"))
-        #expect(badEscape.status == .notFound)
+        for target in ["/api/v1/locations/CL/ABC/%zz", "/api/v1/locations/CL/ABC/%FF", "/nope/%\"x%"] {
+            let badEscape = await Self.router.respond(to: HTTPRequest(method: "GET", target: target))
+            #expect(badEscape.status == .badRequest, "\(target)")
+            let body = try? JSONSerialization.jsonObject(with: Data(badEscape.body)) as? [String: String]
+            #expect(body?["message"]?.contains("is not percent-encoded UTF-8") == true, "\(Self.text(badEscape))")
+        }
     }
 
     @Test func listsItsPatternsOnce() {

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import HTTPServer
+import TestHTTPClient
 
 /// The server over real loopback sockets: keep-alive, pipelining, limits, timeouts, many
 /// clients, graceful shutdown.

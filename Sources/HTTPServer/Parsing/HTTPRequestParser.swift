@@ -140,10 +140,9 @@ public struct HTTPRequestParser {
 
     /// How the body is delimited (RFC 9112 §6.3), refusing ambiguous framing (request smuggling).
     private func framing(_ partial: Partial) throws(HTTPParseError) -> State {
+        var partial = partial
+        try Self.checkHost(&partial.request)
         let request = partial.request
-        if request.minorVersion == 1 && request.headers["host"] == nil {
-            throw HTTPParseError(.badRequest, "an HTTP/1.1 request needs a Host header")
-        }
         let lengths = request.headers.values("content-length")
         let encodings = request.headers.values("transfer-encoding")
         if !encodings.isEmpty {
@@ -196,9 +195,57 @@ public struct HTTPRequestParser {
         guard minor == 0 || minor == 1 else {
             throw HTTPParseError(.httpVersionNotSupported, "only HTTP/1.0 and HTTP/1.1 are served")
         }
-        return HTTPRequest(
+        var request = HTTPRequest(
             method: String(decoding: parts[0], as: UTF8.self), target: String(decoding: parts[1], as: UTF8.self),
             minorVersion: minor)
+        try Self.originForm(&request)
+        return request
+    }
+
+    /// The absolute form `http://host/path?query` (RFC 9112 §3.2.2), which a server must accept,
+    /// read as its origin form; its authority stands in for the Host field, which is then ignored.
+    private static func originForm(_ request: inout HTTPRequest) throws(HTTPParseError) {
+        let target = request.target
+        guard !target.hasPrefix("/"), let schemeEnd = target.firstRange(of: "://") else { return }
+        let scheme = target[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else {
+            throw HTTPParseError(.badRequest, "the request target is not a path or an http(s) URL")
+        }
+        let rest = target[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        guard !authority.isEmpty, !authority.contains("@") else {
+            throw HTTPParseError(.badRequest, "the request target's authority is not host[:port]")
+        }
+        let path = rest[authorityEnd...]
+        request.target = path.hasPrefix("/") ? String(path) : "/" + path
+        request.absoluteFormHost = String(authority)
+    }
+
+    /// RFC 9112 §3.2: exactly one Host field in HTTP/1.1 (at most one in 1.0), with a value that
+    /// is a host and optional port; the authority of an absolute-form target takes its place.
+    private static func checkHost(_ request: inout HTTPRequest) throws(HTTPParseError) {
+        let hosts = request.headers.values("host")
+        guard hosts.count <= 1 else { throw HTTPParseError(.badRequest, "more than one Host header") }
+        if let authority = request.absoluteFormHost {
+            request.headers.set("Host", authority)
+        } else if request.minorVersion == 1 && hosts.isEmpty {
+            throw HTTPParseError(.badRequest, "an HTTP/1.1 request needs a Host header")
+        }
+        guard let host = request.headers["host"] else { return }
+        guard host.utf8.allSatisfy(isHostCharacter) else {
+            throw HTTPParseError(.badRequest, "the Host header is not host[:port]")
+        }
+    }
+
+    /// reg-name, IP literal and port characters of RFC 3986 §3.2.2–3.2.3.
+    private static func isHostCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default: Array("-._~%!$&'()*+,;=:[]".utf8).contains(byte)
+        }
     }
 
     private static func field(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> (String, String) {
@@ -213,6 +260,12 @@ public struct HTTPRequestParser {
         var value = line[(colon + 1)...]
         while let first = value.first, first == 0x20 || first == 0x09 { value.removeFirst() }
         while let last = value.last, last == 0x20 || last == 0x09 { value.removeLast() }
+        // RFC 9110 §5.5: a field value has no control characters but HTAB.
+        guard !value.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
+            throw HTTPParseError(
+                .badRequest,
+                "the value of header '\(String(decoding: name, as: UTF8.self))' contains a control character")
+        }
         guard let text = String(validating: value, as: UTF8.self) else {
             throw HTTPParseError(
                 .badRequest, "the value of header '\(String(decoding: name, as: UTF8.self))' is not valid UTF-8")
@@ -220,15 +273,17 @@ public struct HTTPRequestParser {
         return (String(decoding: name, as: UTF8.self), text)
     }
 
+    /// `chunk-size [ chunk-ext ]` of RFC 9112 §7.1: hex digits only (no sign, no junk), then
+    /// nothing or an extension (`BWS ";" …`), which is ignored.
     private static func chunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
-        let digits = line.prefix { $0 != UInt8(ascii: ";") && $0 != 0x20 && $0 != 0x09 }
-        guard !digits.isEmpty, digits.count <= 15, let size = Int(String(decoding: digits, as: UTF8.self), radix: 16),
-            size >= 0
-        else {
+        let digits = line.prefix { PercentDecoding.hexValue($0) != nil }
+        let rest = line[digits.endIndex...].drop { $0 == 0x20 || $0 == 0x09 }
+        guard !digits.isEmpty, digits.count <= 15, rest.isEmpty || rest.first == UInt8(ascii: ";") else {
             throw HTTPParseError(
-                .badRequest, "the chunk size '\(String(decoding: line, as: UTF8.self))' is not hexadecimal")
+                .badRequest,
+                "the chunk size line '\(String(decoding: line.prefix(40), as: UTF8.self))' is not hexadecimal digits")
         }
-        return size
+        return digits.reduce(0) { $0 << 4 | Int(PercentDecoding.hexValue($1) ?? 0) }
     }
 
     /// tchar of RFC 9110 §5.6.2.

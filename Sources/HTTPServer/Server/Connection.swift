@@ -3,9 +3,13 @@ final class Connection {
     let fd: Int32
     /// Distinguishes this connection from a later one that reuses the descriptor.
     let generation: UInt64
+    /// The client's IPv4 address (network order), for the per-client cap.
+    let client: UInt32
     var parser: HTTPRequestParser
     var output: [UInt8] = []
     var written = 0
+    /// Where each complete response queued in `output` ends, oldest first.
+    var responseEnds: [Int] = []
     /// A handler is working on a request; the next one waits (responses go out in order).
     var awaitingResponse = false
     var closeAfterWrite = false
@@ -20,14 +24,48 @@ final class Connection {
     /// The epoll interest now registered.
     var interest: UInt32 = 0
 
-    init(fd: Int32, generation: UInt64, limits: HTTPLimits, now: Double) {
+    init(fd: Int32, generation: UInt64, client: UInt32, limits: HTTPLimits, now: Double) {
         self.fd = fd
         self.generation = generation
+        self.client = client
         parser = HTTPRequestParser(limits: limits)
         lastActivity = now
     }
 
     var hasPendingOutput: Bool { written < output.count }
+
+    /// Appends bytes to the output, dropping what was written; `endsResponse` marks the end of
+    /// a complete response.
+    func queue(_ bytes: [UInt8], endsResponse: Bool) {
+        if hasPendingOutput {
+            output.removeSubrange(0..<written)
+            responseEnds = responseEnds.compactMap { $0 > written ? $0 - written : nil }
+            output += bytes
+        } else {
+            output = bytes
+            responseEnds = []
+        }
+        written = 0
+        if endsResponse { responseEnds.append(output.count) }
+    }
+
+    /// Notes that `count` more bytes went out.
+    func wrote(_ count: Int) {
+        written += count
+        while let end = responseEnds.first, end <= written { responseEnds.removeFirst() }
+    }
+
+    /// Whether the next request may be read: none is with a handler, the connection is not
+    /// closing, and the client is not backed up.
+    func wantsInput(_ configuration: HTTPServerConfiguration) -> Bool {
+        !awaitingResponse && !closeAfterWrite && !isBackedUp(configuration)
+    }
+
+    /// Whether the client has so much unread that no further request is read from it.
+    func isBackedUp(_ configuration: HTTPServerConfiguration) -> Bool {
+        responseEnds.count >= configuration.maximumQueuedResponses
+            || output.count - written >= configuration.maximumQueuedOutputBytes
+    }
 
     struct Streaming {
         /// Chunked framing (HTTP/1.1); an HTTP/1.0 client reads until the connection closes.

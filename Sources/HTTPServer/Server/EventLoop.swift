@@ -4,10 +4,10 @@
 import CLinux
 import Synchronization
 
-/// One epoll loop on its own thread: accepts on its own listening socket (SO_REUSEPORT spreads
-/// clients over the loops), reads and parses requests, hands each to the router as an async task
-/// and writes responses in request order. Blocking never happens here: sockets are non-blocking
-/// and handlers run elsewhere.
+/// One epoll loop on its own thread: accepts on the listening socket it shares with the other
+/// loops (EPOLLEXCLUSIVE wakes one of them), reads and parses requests, hands each to the router
+/// as an async task and writes responses in request order. Blocking never happens here: sockets
+/// are non-blocking and handlers run elsewhere.
 final class EventLoop: @unchecked Sendable {
     // @unchecked: everything but `mailbox` and `server` is touched only by the loop's thread.
     private let server: ServerState
@@ -20,6 +20,9 @@ final class EventLoop: @unchecked Sendable {
     private var lastSweep = 0.0
     /// Where `recv` reads into; one per loop, reused for every read.
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// A descriptor held back so that a client can still be told `503` when descriptors run out
+    /// (otherwise the listener stays readable and accept fails in a spin).
+    private var spareDescriptor: Int32 = -1
 
     init(server: ServerState, listener: Int32) throws(HTTPServerError) {
         self.server = server
@@ -27,11 +30,15 @@ final class EventLoop: @unchecked Sendable {
         mailbox = try Mailbox()
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw HTTPServerError("epoll_create1: \(System.errorText())") }
-        register(listener, EPOLLIN.rawValue)
+        register(listener, EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
         register(mailbox.eventFD, EPOLLIN.rawValue)
+        spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
 
-    deinit { CLinux.close(epoll) }
+    deinit {
+        CLinux.close(epoll)
+        if spareDescriptor >= 0 { CLinux.close(spareDescriptor) }
+    }
 
     private func register(_ fd: Int32, _ events: UInt32) {
         var event = epoll_event(events: events, data: epoll_data_t(fd: fd))
@@ -71,28 +78,46 @@ final class EventLoop: @unchecked Sendable {
 
     private func accept(now: Double) {
         while listening {
-            let fd = clinux_accept(listener)
-            guard fd >= 0 else { return }  // EAGAIN: no more waiting clients.
+            var client: UInt32 = 0
+            let fd = clinux_accept(listener, &client)
+            guard fd >= 0 else {
+                // EAGAIN: no more waiting clients. Out of descriptors: the spare one lets the next
+                // client in to be told so, and the listener is no longer readable.
+                guard errno == EMFILE || errno == ENFILE, spareDescriptor >= 0 else { return }
+                CLinux.close(spareDescriptor)
+                let refused = clinux_accept(listener, &client)
+                if refused >= 0 { turnAway(refused, "the server has no descriptor free") }
+                spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                if refused < 0 { return }
+                continue
+            }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            guard server.connectionCount.add(1, ordering: .relaxed).newValue <= server.configuration.maximumConnections
-            else {
-                // Over the limit: a fast 503 (the socket buffer of a fresh connection takes it whole).
-                let busy = Array(
-                    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
-                        .utf8)
-                _ = send(fd, busy, busy.count, Int32(MSG_NOSIGNAL))
-                CLinux.close(fd)
-                server.connectionCount.subtract(1, ordering: .relaxed)
+            guard server.admit(client: client) else {
+                turnAway(fd, "too many connections")
                 continue
             }
             nextGeneration += 1
             let connection = Connection(
-                fd: fd, generation: nextGeneration, limits: server.configuration.limits, now: now)
+                fd: fd, generation: nextGeneration, client: client, limits: server.configuration.limits, now: now)
             connections[fd] = connection
             connection.interest = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
             register(fd, connection.interest)
         }
+    }
+
+    /// A fast `503` on a connection that is not admitted (a fresh socket's buffer takes it whole).
+    /// What the client already sent is read first: closing with unread bytes would reset the
+    /// connection (RFC 9112 §9.6), and a reset can destroy the 503 before the client reads it.
+    private func turnAway(_ fd: Int32, _ reason: String) {
+        let body = #"{"error":"503","message":"\#(reason); retry later"}"#
+        let busy = Array(
+            ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
+                + "Retry-After: 1\r\nConnection: close\r\n\r\n" + body).utf8)
+        _ = send(fd, busy, busy.count, Int32(MSG_NOSIGNAL))
+        shutdown(fd, Int32(SHUT_WR))
+        while readBuffer.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, 0) }) > 0 {}
+        CLinux.close(fd)
     }
 
     // MARK: - Reading and parsing
@@ -102,11 +127,17 @@ final class EventLoop: @unchecked Sendable {
             // The peer is gone: nothing more can be read or written.
             return connection.awaitingResponse ? detach(connection) : close(connection)
         }
-        if events & EPOLLOUT.rawValue != 0 { flush(connection, now: now) }
+        if events & EPOLLOUT.rawValue != 0 {
+            flush(connection, now: now)
+            // The client read some of what waited: requests already buffered may go on.
+            if connections[connection.fd] === connection { process(connection, now: now) }
+        }
         guard connections[connection.fd] === connection, !connection.closeAfterWrite else { return }
         if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0 { read(connection, now: now) }
     }
 
+    /// Reads until a request is complete (then the next waits for its response) or the socket is
+    /// empty, so that a connection holds at most one buffer beyond the request being read.
     private func read(_ connection: Connection, now: Double) {
         var peerClosed = false
         while true {
@@ -116,7 +147,9 @@ final class EventLoop: @unchecked Sendable {
                 readBuffer.withUnsafeBytes { connection.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
                 connection.lastActivity = now
                 if !wasMidRequest { connection.requestStartedAt = now }
-                if count < readBuffer.count || connection.awaitingResponse { break }
+                process(connection, now: now)
+                if connections[connection.fd] !== connection { return }
+                if count < readBuffer.count || !connection.wantsInput(server.configuration) { break }
             } else if count < 0 && errno == EINTR {
                 continue
             } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -148,7 +181,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Dispatches the next complete request unless one is already with a handler.
     private func process(_ connection: Connection, now: Double) {
-        guard !connection.awaitingResponse, !connection.closeAfterWrite else { return updateInterest(connection) }
+        guard connection.wantsInput(server.configuration) else { return updateInterest(connection) }
         let request: HTTPRequest
         do {
             guard let next = try connection.parser.next() else { return updateInterest(connection) }
@@ -192,7 +225,7 @@ final class EventLoop: @unchecked Sendable {
                 let bytes = response.serialized(keepAlive: keepAlive, headRequest: request.head, chunked: chunked)
                 if response.stream != nil && !request.head {
                     connection.streaming = Connection.Streaming(chunked: chunked, keepAlive: keepAlive)
-                    respond(connection, with: bytes, close: false, now: now)
+                    respond(connection, with: bytes, close: false, endsResponse: false, now: now)
                 } else {
                     finish(connection, with: bytes, keepAlive: keepAlive, now: now)
                 }
@@ -205,7 +238,7 @@ final class EventLoop: @unchecked Sendable {
                     streaming.chunked
                     ? Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + [13, 10] : bytes
                 connection.writerWaiting = continuation
-                respond(connection, with: framed, close: false, now: now)
+                respond(connection, with: framed, close: false, endsResponse: false, now: now)
             case .end(let target, let failed):
                 guard let connection = live(target), let streaming = connection.streaming else { continue }
                 connection.streaming = nil
@@ -236,14 +269,10 @@ final class EventLoop: @unchecked Sendable {
         if connections[connection.fd] === connection { process(connection, now: now) }
     }
 
-    private func respond(_ connection: Connection, with bytes: [UInt8], close: Bool, now: Double) {
-        if connection.hasPendingOutput {
-            connection.output.removeSubrange(0..<connection.written)
-            connection.output += bytes
-        } else {
-            connection.output = bytes
-        }
-        connection.written = 0
+    private func respond(
+        _ connection: Connection, with bytes: [UInt8], close: Bool, endsResponse: Bool = true, now: Double
+    ) {
+        connection.queue(bytes, endsResponse: endsResponse)
         if close { connection.closeAfterWrite = true }
         flush(connection, now: now)
     }
@@ -256,7 +285,7 @@ final class EventLoop: @unchecked Sendable {
                     Int32(MSG_NOSIGNAL))
             }
             if sent > 0 {
-                connection.written += sent
+                connection.wrote(sent)
                 connection.lastActivity = now
             } else if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                 // A streaming handler may go on while what waits is small.
@@ -273,8 +302,7 @@ final class EventLoop: @unchecked Sendable {
                 return close(connection)
             }
         }
-        connection.output = []
-        connection.written = 0
+        connection.queue([], endsResponse: false)
         if let writer = connection.writerWaiting {
             connection.writerWaiting = nil
             writer.resume()
@@ -286,9 +314,7 @@ final class EventLoop: @unchecked Sendable {
     private func updateInterest(_ connection: Connection) {
         guard !connection.detached else { return }
         var wanted: UInt32 = 0
-        if !connection.awaitingResponse && !connection.closeAfterWrite {
-            wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue
-        }
+        if connection.wantsInput(server.configuration) { wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
         if connection.hasPendingOutput { wanted |= EPOLLOUT.rawValue }
         guard wanted != connection.interest else { return }
         connection.interest = wanted
@@ -307,7 +333,7 @@ final class EventLoop: @unchecked Sendable {
         if !connection.detached { epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil) }
         CLinux.close(connection.fd)
         connections[connection.fd] = nil
-        server.connectionCount.subtract(1, ordering: .relaxed)
+        server.release(client: connection.client)
     }
 
     // MARK: - Timeouts and shutdown
@@ -342,7 +368,7 @@ final class EventLoop: @unchecked Sendable {
         if listening {
             listening = false
             epoll_ctl(epoll, EPOLL_CTL_DEL, listener, nil)
-            CLinux.close(listener)
+            if server.listenerWatchers.subtract(1, ordering: .relaxed).newValue == 0 { CLinux.close(listener) }
         }
         for connection in Array(connections.values)
         where !connection.awaitingResponse && !connection.hasPendingOutput && !connection.parser.isMidRequest {

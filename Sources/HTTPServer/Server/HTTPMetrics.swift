@@ -19,7 +19,12 @@ public final class HTTPMetrics: Sendable {
 
     public init() {}
 
+    /// The methods of RFC 9110 §9 and RFC 5789 (`PATCH`); any other is counted as `OTHER`, so
+    /// that a client cannot add series (the route is a pattern or `(unrouted)`, never a path).
+    static let knownMethods: Set = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"]
+
     func record(route: String, method: String, status: Int, seconds: Double) {
+        let method = Self.knownMethods.contains(method) ? method : "OTHER"
         let key = #"route="\#(route)",method="\#(method)",status="\#(status)""#
         let bucket = Self.bucketBounds.firstIndex { seconds <= $0 } ?? Self.bucketBounds.count
         state.withLock { state in

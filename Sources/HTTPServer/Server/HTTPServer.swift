@@ -6,8 +6,11 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// An HTTP/1.1 server over POSIX sockets: one epoll loop per core, each on its own thread with
-/// its own SO_REUSEPORT listener; handlers are async and run on Swift's pool, never on a loop.
+/// An HTTP/1.1 server over POSIX sockets: one epoll loop per core, each on its own thread, sharing
+/// one listening socket; handlers are async and run on Swift's pool, never on a loop.
+///
+/// The address is this process's alone: no SO_REUSEPORT, so a second server on it fails with
+/// "Address already in use" instead of silently taking a share of the clients.
 public final class HTTPServer: Sendable {
     private let state: ServerState
     private let loops: [EventLoop]
@@ -26,10 +29,15 @@ public final class HTTPServer: Sendable {
         signal(SIGPIPE, SIG_IGN)
         state = ServerState(configuration: configuration, router: router, metrics: metrics, accessLog: accessLog)
         var port = configuration.port
+        let listener = try Self.listen(host: configuration.host, port: &port)
         var loops: [EventLoop] = []
-        for _ in 0..<max(1, configuration.eventLoops) {
-            let listener = try Self.listen(host: configuration.host, port: &port)
-            loops.append(try EventLoop(server: state, listener: listener))
+        do {
+            for _ in 0..<max(1, configuration.eventLoops) {
+                loops.append(try EventLoop(server: state, listener: listener))
+            }
+        } catch {
+            close(listener)
+            throw error
         }
         self.loops = loops
         self.port = port
@@ -82,13 +90,22 @@ public final class HTTPServer: Sendable {
     /// Connections open now.
     public var connectionCount: Int { state.connectionCount.load(ordering: .relaxed) }
 
+    /// Connections served at once: the configured maximum within what the open-file limit leaves.
+    public var maximumConnections: Int { state.maximumConnections }
+
+    /// Raises this process's soft open-file limit (RLIMIT_NOFILE) to its hard limit, so that the
+    /// connection maximum is not cut to the common default of 1,024 descriptors; returns the soft
+    /// limit before and after, or nil when the limits cannot be read.
+    public static func raiseOpenFileLimit() -> (before: Int, after: Int)? { System.raiseOpenFileLimit() }
+
     private static func listen(host: String, port: inout Int) throws -> Int32 {
         let fd = socket(
             AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HTTPServerError("socket: \(System.errorText())") }
         var one: Int32 = 1
+        // SO_REUSEADDR only lets a restart bind while old connections linger in TIME_WAIT; on
+        // Linux it never lets two listeners share the address.
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian

@@ -8,6 +8,12 @@ final class ServerState: Sendable {
     let configuration: HTTPServerConfiguration
     let router: HTTPRouter
     let connectionCount = Atomic<Int>(0)
+    /// Connections at once: the configured maximum, within what the open-file limit leaves.
+    let maximumConnections: Int
+    /// Connections open now per client IPv4 address.
+    private let connectionsByClient = Mutex<[UInt32: Int]>([:])
+    /// Event loops still watching the shared listener; the last to stop closes it.
+    let listenerWatchers: Atomic<Int>
     let draining = Atomic<Bool>(false)
     private let requestCounter = Atomic<UInt64>(0)
     /// Where each request's access-log line goes (stderr by default).
@@ -21,8 +27,37 @@ final class ServerState: Sendable {
     ) {
         self.configuration = configuration
         self.router = router
+        let descriptors = (System.openFileLimit ?? 1024) - configuration.descriptorReserve
+        maximumConnections = max(1, min(configuration.maximumConnections, descriptors))
+        listenerWatchers = Atomic(max(1, configuration.eventLoops))
         self.metrics = metrics
         self.accessLog = accessLog
+    }
+
+    /// Counts a new connection of `client`; false (and nothing counted) when it would exceed the
+    /// global or the per-client maximum.
+    func admit(client: UInt32) -> Bool {
+        guard connectionCount.add(1, ordering: .relaxed).newValue <= maximumConnections else {
+            connectionCount.subtract(1, ordering: .relaxed)
+            return false
+        }
+        let admitted = connectionsByClient.withLock { counts in
+            let count = counts[client, default: 0]
+            guard count < configuration.maximumConnectionsPerClient else { return false }
+            counts[client] = count + 1
+            return true
+        }
+        if !admitted { connectionCount.subtract(1, ordering: .relaxed) }
+        return admitted
+    }
+
+    /// Forgets a connection counted by `admit`.
+    func release(client: UInt32) {
+        connectionsByClient.withLock { counts in
+            let count = counts[client, default: 1] - 1
+            counts[client] = count > 0 ? count : nil
+        }
+        connectionCount.subtract(1, ordering: .relaxed)
     }
 
     /// Runs the router, adding `X-Request-ID` (echoed or generated) to its response.
@@ -49,34 +84,17 @@ final class ServerState: Sendable {
 
     /// One JSON line per request.
     func log(method: String, target: String, status: Int, duration: Double, requestID: String?) {
-        var line = #"{"method":"# + Self.quoted(method) + #","target":"# + Self.quoted(target)
+        var line = #"{"method":"# + JSONStringLiteral.quoted(method) + #","target":"# + JSONStringLiteral.quoted(target)
         line += #","status":\#(status),"ms":\#(Int(duration * 1000))"#
-        if let requestID { line += #","request_id":"# + Self.quoted(requestID) }
+        if let requestID { line += #","request_id":"# + JSONStringLiteral.quoted(requestID) }
         accessLog(line + "}")
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20:
-                result +=
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
 
 /// Responses the server writes itself (before a handler is involved).
 enum ServerResponses {
     static func error(_ status: HTTPStatus, _ message: String) -> [UInt8] {
-        var body = #"{"error":"\#(status.code)","message":"#
-        body += "\"" + message.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\"}"
+        let body = #"{"error":"\#(status.code)","message":"# + JSONStringLiteral.quoted(message) + "}"
         return HTTPResponse.json(Array(body.utf8), status: status).serialized(keepAlive: false)
     }
 }

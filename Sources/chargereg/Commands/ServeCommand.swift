@@ -26,6 +26,22 @@ enum ServeCommand: RegistryCommand {
             OptionSpec(
                 "--licence", value: "TEXT",
                 help: "The licence the open data is published under (default: \(ExportCommand.defaultLicence))."),
+            OptionSpec(
+                "--max-connections", value: "N",
+                help: "Connections at once, within the open-file limit (default 10000); beyond, a fast 503."),
+            OptionSpec(
+                "--max-connections-per-client", value: "N",
+                help: "Connections at once from one client address (default 256); beyond, a fast 503."),
+            OptionSpec(
+                "--pipeline-depth", value: "N",
+                help: "Responses a client may leave unread on a connection before no more is read from it (default 16)."
+            ),
+            OptionSpec(
+                "--idle-timeout", value: "SECONDS",
+                help: "Close a connection idle, or not reading its response, this long (default 60)."),
+            OptionSpec(
+                "--request-timeout", value: "SECONDS",
+                help: "A request must arrive whole this soon after its first byte, or 408 (default 10)."),
             QualityCommand.qualityPolicyOption,
             OptionSpec(
                 "--quality-interval", value: "SECONDS",
@@ -59,6 +75,26 @@ enum ServeCommand: RegistryCommand {
             configuration.host = String(listen[..<colon])
             configuration.port = port
         }
+        func whole(_ name: String, _ value: inout Int) throws {
+            guard let text = arguments.value(name) else { return }
+            guard let number = Int(text), number >= 1 else {
+                throw UsageError(command: spec.name, message: "\(name): '\(text)' is not a whole number ≥ 1")
+            }
+            value = number
+        }
+        func seconds(_ name: String, _ value: inout Double) throws {
+            guard let text = arguments.value(name) else { return }
+            guard let number = Double(text), number.isFinite, number > 0, number <= 86_400 else {
+                throw UsageError(
+                    command: spec.name, message: "\(name): '\(text)' is not a number of seconds from 0 to 86400")
+            }
+            value = number
+        }
+        try whole("--max-connections", &configuration.maximumConnections)
+        try whole("--max-connections-per-client", &configuration.maximumConnectionsPerClient)
+        try whole("--pipeline-depth", &configuration.maximumQueuedResponses)
+        try seconds("--idle-timeout", &configuration.idleTimeout)
+        try seconds("--request-timeout", &configuration.readTimeout)
         if arguments.value("--demo-country") != nil && !arguments.flag("--demo") {
             throw UsageError(command: spec.name, message: "--demo-country needs --demo")
         }
@@ -87,6 +123,12 @@ enum ServeCommand: RegistryCommand {
             store: store, backend: PostgresConninfo.isPostgres(database) ? "postgresql" : "sqlite", metrics: metrics,
             settings: settings
         ).routes(into: &router)
+        var descriptors = ""
+        if let limit = HTTPServer.raiseOpenFileLimit() {
+            descriptors =
+                limit.after == limit.before
+                ? ", open-file limit \(limit.after)" : ", open-file limit raised from \(limit.before) to \(limit.after)"
+        }
         let server: HTTPServer
         do {
             server = try HTTPServer(configuration: configuration, router: router, metrics: metrics)
@@ -95,8 +137,8 @@ enum ServeCommand: RegistryCommand {
             throw CommandFailure(description: "\(error)")
         }
         Output.err(
-            "serving on http://\(configuration.host):\(server.port) (database \(RegistryDatabase.redacted(database)))\n"
-        )
+            "serving on http://\(configuration.host):\(server.port) (database \(RegistryDatabase.redacted(database)), "
+                + "at most \(server.maximumConnections) connections\(descriptors))\n")
         // Operators' Senders are pulled when due (chargereg feeds); on PostgreSQL one instance a round.
         let scheduler = Task { await FeedPuller(store: store).schedule { Output.err("pull: \($0)\n") } }
         let monitor = Task {
