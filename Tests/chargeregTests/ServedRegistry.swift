@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Foundation
+import TestFixtures
+import TestHTTPClient
+
+/// `chargereg serve` as a user runs it, for tests that talk to it over raw sockets: standard
+/// error goes to a file (a busy server's access log would fill a pipe and stall it), and the
+/// process can be measured (resident memory, open descriptors) from /proc.
+final class ServedRegistry: @unchecked Sendable {
+    let process: Process
+    let port: Int
+    let logFile: URL
+
+    /// Starts `serve --listen 127.0.0.1:0` with `arguments`; returns once it says where it serves.
+    init(_ arguments: [String], limits: String? = nil) throws {
+        logFile = Fixtures.temporaryDirectory().appendingPathComponent("serve.log")
+        try Data().write(to: logFile)
+        process = Process()
+        if let limits {
+            // prlimit(1) sets the open-file limit of the program it runs, as `ulimit -n` would.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments =
+                ["--nofile=\(limits)", CommandLineTests.binary.path, "serve", "--listen", "127.0.0.1:0"] + arguments
+        } else {
+            process.executableURL = CommandLineTests.binary
+            process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        }
+        process.standardError = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var port = 0
+        for _ in 0..<600 where port == 0 {
+            let log = Self.read(logFile)
+            if let line = log.split(separator: "\n").first(where: { $0.hasPrefix("serving on http://127.0.0.1:") }) {
+                port = Int(line.dropFirst("serving on http://127.0.0.1:".count).prefix { $0.isNumber }) ?? 0
+            } else if !process.isRunning {
+                break
+            } else {
+                usleep(50_000)
+            }
+        }
+        self.port = port
+        guard port > 0 else {
+            process.terminate()
+            throw ServeFailure(description: "serve did not start: \(Self.read(logFile))")
+        }
+    }
+
+    var log: String { Self.read(logFile) }
+
+    private static func read(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
+
+    /// One request on a fresh connection.
+    func request(_ target: String, method: String = "GET", headers: [String: String] = [:], body: String = "")
+        async throws -> TestClient.Response?
+    {
+        let client = try TestClient(port: port)
+        var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "PUT" || method == "POST" { text += "Content-Length: \(body.utf8.count)\r\n" }
+        client.send(text + "\r\n" + body)
+        return await client.response()
+    }
+
+    /// Waits until the log has a line containing `text` after the first `after` lines.
+    func waitForLog(_ text: String, after lines: Int = 0, seconds: Double = 60) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if log.split(separator: "\n").dropFirst(lines).contains(where: { $0.contains(text) }) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// Resident memory in KB and open descriptors, from /proc.
+    var footprint: (residentKB: Int, descriptors: Int) {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let resident =
+            status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+        let descriptors =
+            (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").count) ?? 0
+        return (resident, descriptors)
+    }
+
+    /// SIGTERM, then the exit status.
+    func stop() async -> Int32 {
+        process.terminate()
+        let process = process
+        return await TestClient.offPool {
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+}
+
+struct ServeFailure: Error, CustomStringConvertible {
+    let description: String
+}
