@@ -46,7 +46,7 @@ let package = Package(
 
         .target(name: "TestFixtures", path: "Tests/TestFixtures"),
         .target(name: "TestDatabases", dependencies: ["Storage"], path: "Tests/TestDatabases"),
-        .target(name: "TestHTTPClient", path: "Tests/TestHTTPClient"),
+        .target(name: "TestHTTPClient", dependencies: ["TestFixtures"], path: "Tests/TestHTTPClient"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
@@ -61,6 +61,12 @@ let package = Package(
             name: "AccessPointTests",
             dependencies: [
                 "AccessPoint", "Storage", "OCPI", "RegistryCore", "JSON", "Hashing", "TestFixtures", "TestDatabases",
+            ]),
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: [
+                "chargereg", "AccessPoint", "HTTPServer", "JSON", "OCPI", "Quality", "RegistryCore", "Storage",
+                "TestFixtures", "TestDatabases", "TestHTTPClient",
             ]),
         .testTarget(
             name: "chargeregTests", dependencies: ["chargereg", "TestFixtures", "TestDatabases", "TestHTTPClient"]),

@@ -4,6 +4,7 @@ import Foundation
 #endif
 import TestDatabases
 import TestFixtures
+import TestHTTPClient
 import Testing
 
 /// Runs the built `chargereg` binary and checks its stdout, stderr and exit status, as a user
@@ -15,13 +16,7 @@ import Testing
         var stderr: String
     }
 
-    static let binary: URL = {
-        let testBundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [testBundleDirectory, Fixtures.packageRoot.appendingPathComponent(".build/debug")]
-        return candidates.map { $0.appendingPathComponent("chargereg") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-            ?? candidates[1].appendingPathComponent("chargereg")
-    }()
+    static var binary: URL { ServedRegistry.binary }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()

@@ -31,6 +31,17 @@ public struct HTTPRequestParser {
         return true
     }
 
+    /// The method of the request being read, once its request line has arrived: a refusal of a
+    /// `HEAD` request has no content either (RFC 9110 §9.3.2).
+    public var methodInProgress: String? {
+        switch state {
+        case .requestLine: nil
+        case .headers(let partial), .body(let partial, _), .chunkSize(let partial), .chunkData(let partial, _),
+            .chunkEnd(let partial), .trailers(let partial):
+            partial.request.method
+        }
+    }
+
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if start > 0 && start == buffer.count {
             buffer.removeAll(keepingCapacity: true)

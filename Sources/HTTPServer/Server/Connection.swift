@@ -21,6 +21,10 @@ final class Connection {
     var streaming: Streaming?
     /// The streaming handler waiting for the output to drain.
     var writerWaiting: CheckedContinuation<Void, any Error>?
+    /// When the last response went out and the connection began to close gracefully.
+    var lingeringSince: Double?
+    /// Bytes read and dropped since then.
+    var discarded = 0
     /// The epoll interest now registered.
     var interest: UInt32 = 0
 

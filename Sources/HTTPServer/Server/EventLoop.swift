@@ -127,6 +127,7 @@ final class EventLoop: @unchecked Sendable {
             // The peer is gone: nothing more can be read or written.
             return connection.awaitingResponse ? detach(connection) : close(connection)
         }
+        if connection.lingeringSince != nil { return discardInput(connection) }
         if events & EPOLLOUT.rawValue != 0 {
             flush(connection, now: now)
             // The client read some of what waited: requests already buffered may go on.
@@ -188,7 +189,8 @@ final class EventLoop: @unchecked Sendable {
             request = next
         } catch {
             server.log(method: "-", target: "-", status: error.status.code, duration: 0, requestID: nil)
-            return respond(connection, with: ServerResponses.error(error.status, error.message), close: true, now: now)
+            let refusal = ServerResponses.error(error.status, error.message, method: connection.parser.methodInProgress)
+            return respond(connection, with: refusal, close: true, now: now)
         }
         connection.awaitingResponse = true
         connection.requestStartedAt = connection.parser.isMidRequest ? now : nil
@@ -307,14 +309,47 @@ final class EventLoop: @unchecked Sendable {
             connection.writerWaiting = nil
             writer.resume()
         }
-        if connection.closeAfterWrite && !connection.awaitingResponse { return close(connection) }
+        if connection.closeAfterWrite && !connection.awaitingResponse { return linger(connection, now: now) }
         updateInterest(connection)
+    }
+
+    /// Closes after a last response without resetting the connection (RFC 9112 §9.6): the
+    /// sending side is shut, and what the client still sends is read and dropped until it closes
+    /// too, or `lingerSeconds` or `lingerBytes` run out. Closing with unread input would send a
+    /// reset, and a reset can destroy the response before the client has read it.
+    private func linger(_ connection: Connection, now: Double) {
+        guard !connection.detached else { return close(connection) }
+        shutdown(connection.fd, Int32(SHUT_WR))
+        connection.lingeringSince = now
+        updateInterest(connection)
+        discardInput(connection)
+    }
+
+    static let lingerSeconds = 2.0
+    static let lingerBytes = 1 << 20
+
+    private func discardInput(_ connection: Connection) {
+        while true {
+            let count = readBuffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                connection.discarded += count
+                if connection.discarded > Self.lingerBytes { return close(connection) }
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return
+            } else {
+                return close(connection)
+            }
+        }
     }
 
     private func updateInterest(_ connection: Connection) {
         guard !connection.detached else { return }
         var wanted: UInt32 = 0
-        if connection.wantsInput(server.configuration) { wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
+        if connection.wantsInput(server.configuration) || connection.lingeringSince != nil {
+            wanted |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+        }
         if connection.hasPendingOutput { wanted |= EPOLLOUT.rawValue }
         guard wanted != connection.interest else { return }
         connection.interest = wanted
@@ -341,20 +376,25 @@ final class EventLoop: @unchecked Sendable {
     /// Closes idle connections and answers `408` to requests that take too long to arrive.
     private func sweep(now: Double) {
         let configuration = server.configuration
+        for connection in Array(connections.values) {
+            if let since = connection.lingeringSince, now - since > Self.lingerSeconds { close(connection) }
+        }
         // A client that stopped reading what it asked for.
         for connection in Array(connections.values)
         where connection.hasPendingOutput && now - connection.lastActivity > configuration.idleTimeout {
             connection.awaitingResponse = false
             close(connection)
         }
-        for connection in Array(connections.values) where !connection.awaitingResponse && !connection.hasPendingOutput {
+        for connection in Array(connections.values)
+        where !connection.awaitingResponse && !connection.hasPendingOutput && connection.lingeringSince == nil {
             if connection.parser.isMidRequest, let started = connection.requestStartedAt,
                 now - started > configuration.readTimeout
             {
                 respond(
                     connection,
                     with: ServerResponses.error(
-                        .requestTimeout, "the request did not arrive within \(configuration.readTimeout) s"),
+                        .requestTimeout, "the request did not arrive within \(configuration.readTimeout) s",
+                        method: connection.parser.methodInProgress),
                     close: true, now: now)
             } else if !connection.parser.isMidRequest && now - connection.lastActivity > configuration.idleTimeout {
                 close(connection)
@@ -371,7 +411,9 @@ final class EventLoop: @unchecked Sendable {
             if server.listenerWatchers.subtract(1, ordering: .relaxed).newValue == 0 { CLinux.close(listener) }
         }
         for connection in Array(connections.values)
-        where !connection.awaitingResponse && !connection.hasPendingOutput && !connection.parser.isMidRequest {
+        where connection.lingeringSince != nil
+            || (!connection.awaitingResponse && !connection.hasPendingOutput && !connection.parser.isMidRequest)
+        {
             close(connection)
         }
     }

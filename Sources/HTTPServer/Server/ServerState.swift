@@ -93,8 +93,9 @@ final class ServerState: Sendable {
 
 /// Responses the server writes itself (before a handler is involved).
 enum ServerResponses {
-    static func error(_ status: HTTPStatus, _ message: String) -> [UInt8] {
+    static func error(_ status: HTTPStatus, _ message: String, method: String? = nil) -> [UInt8] {
         let body = #"{"error":"\#(status.code)","message":"# + JSONStringLiteral.quoted(message) + "}"
-        return HTTPResponse.json(Array(body.utf8), status: status).serialized(keepAlive: false)
+        return HTTPResponse.json(Array(body.utf8), status: status).serialized(
+            keepAlive: false, headRequest: method == "HEAD")
     }
 }

@@ -8,13 +8,22 @@ import TestHTTPClient
 /// `chargereg serve` as a user runs it, for tests that talk to it over raw sockets: standard
 /// error goes to a file (a busy server's access log would fill a pipe and stall it), and the
 /// process can be measured (resident memory, open descriptors) from /proc.
-final class ServedRegistry: @unchecked Sendable {
-    let process: Process
-    let port: Int
-    let logFile: URL
+public final class ServedRegistry: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
+    public let logFile: URL
+
+    /// The built `chargereg` beside the test bundle (or in `.build/debug`).
+    public static let binary: URL = {
+        let testBundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [testBundleDirectory, Fixtures.packageRoot.appendingPathComponent(".build/debug")]
+        return candidates.map { $0.appendingPathComponent("chargereg") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? candidates[1].appendingPathComponent("chargereg")
+    }()
 
     /// Starts `serve --listen 127.0.0.1:0` with `arguments`; returns once it says where it serves.
-    init(_ arguments: [String], limits: String? = nil) throws {
+    public init(_ arguments: [String], limits: String? = nil) throws {
         logFile = Fixtures.temporaryDirectory().appendingPathComponent("serve.log")
         try Data().write(to: logFile)
         process = Process()
@@ -22,9 +31,9 @@ final class ServedRegistry: @unchecked Sendable {
             // prlimit(1) sets the open-file limit of the program it runs, as `ulimit -n` would.
             process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
             process.arguments =
-                ["--nofile=\(limits)", CommandLineTests.binary.path, "serve", "--listen", "127.0.0.1:0"] + arguments
+                ["--nofile=\(limits)", Self.binary.path, "serve", "--listen", "127.0.0.1:0"] + arguments
         } else {
-            process.executableURL = CommandLineTests.binary
+            process.executableURL = Self.binary
             process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
         }
         process.standardError = try FileHandle(forWritingTo: logFile)
@@ -48,12 +57,12 @@ final class ServedRegistry: @unchecked Sendable {
         }
     }
 
-    var log: String { Self.read(logFile) }
+    public var log: String { Self.read(logFile) }
 
     private static func read(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
 
     /// One request on a fresh connection.
-    func request(_ target: String, method: String = "GET", headers: [String: String] = [:], body: String = "")
+    public func request(_ target: String, method: String = "GET", headers: [String: String] = [:], body: String = "")
         async throws -> TestClient.Response?
     {
         let client = try TestClient(port: port)
@@ -65,7 +74,7 @@ final class ServedRegistry: @unchecked Sendable {
     }
 
     /// Waits until the log has a line containing `text` after the first `after` lines.
-    func waitForLog(_ text: String, after lines: Int = 0, seconds: Double = 60) async throws -> Bool {
+    public func waitForLog(_ text: String, after lines: Int = 0, seconds: Double = 60) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if log.split(separator: "\n").dropFirst(lines).contains(where: { $0.contains(text) }) { return true }
@@ -75,7 +84,7 @@ final class ServedRegistry: @unchecked Sendable {
     }
 
     /// Resident memory in KB and open descriptors, from /proc.
-    var footprint: (residentKB: Int, descriptors: Int) {
+    public var footprint: (residentKB: Int, descriptors: Int) {
         let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
         let resident =
             status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
@@ -86,7 +95,7 @@ final class ServedRegistry: @unchecked Sendable {
     }
 
     /// SIGTERM, then the exit status.
-    func stop() async -> Int32 {
+    public func stop() async -> Int32 {
         process.terminate()
         let process = process
         return await TestClient.offPool {
@@ -96,6 +105,6 @@ final class ServedRegistry: @unchecked Sendable {
     }
 }
 
-struct ServeFailure: Error, CustomStringConvertible {
-    let description: String
+public struct ServeFailure: Error, CustomStringConvertible {
+    public let description: String
 }
