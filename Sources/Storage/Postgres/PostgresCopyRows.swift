@@ -19,7 +19,7 @@ struct PostgresCopyRows {
     }
 
     mutating func text(_ value: String?) {
-        guard var text = value else { return null() }
+        guard var text = value.map(PostgresValue.storable) else { return null() }
         text.withUTF8 { utf8($0) }
     }
 

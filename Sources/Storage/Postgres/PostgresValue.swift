@@ -37,13 +37,22 @@ enum PostgresValue {
         case .integer(let value): Array(String(value).utf8) + [0]
         case .real(let value): Array(String(value).utf8) + [0]
         case .boolean(let value): value ? [UInt8(ascii: "t"), 0] : [UInt8(ascii: "f"), 0]
-        case .text(let value): Array(value.utf8) + [0]
+        case .text(let value): Array(PostgresValue.storable(value).utf8) + [0]
         case .utf8(let bytes): bytes + [0]
         case .bytea(let bytes): Array(PostgresValue.hex(bytes).utf8) + [0]
         case .textArray(let values):
-            Array(("{" + values.map(PostgresValue.quotedElement).joined(separator: ",") + "}").utf8) + [0]
+            Array(
+                ("{" + values.map { PostgresValue.quotedElement(PostgresValue.storable($0)) }.joined(separator: ",")
+                    + "}").utf8) + [0]
         case .integerArray(let values): Array(("{" + values.map(String.init).joined(separator: ",") + "}").utf8) + [0]
         }
+    }
+
+    /// The text with U+0000 replaced by U+FFFD: PostgreSQL's text types cannot hold the NUL
+    /// character (PostgreSQL documentation §8.3), and a parameter would end at it; a document
+    /// may still carry one in any string, as JSON's `\u0000`.
+    static func storable(_ text: String) -> String {
+        text.utf8.contains(0) ? text.replacing("\u{0}", with: "\u{FFFD}") : text
     }
 
     /// An array element in double quotes, with `"` and `\` escaped by a backslash.

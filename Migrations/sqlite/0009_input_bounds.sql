@@ -1,4 +1,5 @@
--- ChargeRegistry, SQLite schema 9: coordinates that are not usable degrees are not geometry (issue #18).
+-- ChargeRegistry, SQLite schema 9: values from documents within what the columns mean (issue #18).
+-- Coordinates that are not usable degrees are not geometry.
 -- Before schema 9 a location or EVSE whose latitude was sent as "1e400", "1e300" or "-Infinity"
 -- was stored with that double in its query columns, and the quality scan's distance grid trapped
 -- on it. Such values stay in the document as sent (and are a quality finding); the query columns
