@@ -1,14 +1,19 @@
 /// The one ingest writer of a SQLite file in this process, handed out in arrival order (SQLite
-/// has one writer at a time; DESIGN.md). Waiting here instead of in SQLite's busy handler, which
-/// polls with growing sleeps, keeps concurrent pushes from stalling each other for hundreds of
-/// milliseconds. The connection is kept for the next session when the last one finished cleanly.
+/// has one writer at a time). Waiting here instead of in SQLite's busy handler, which polls with
+/// growing sleeps, keeps concurrent pushes from stalling each other for hundreds of milliseconds.
+/// The connection is kept for the next session when the last one finished cleanly.
+///
+/// A waiter is told busy only when the writer has not changed hands for `patience`: a long queue
+/// of short pushes that keeps moving is served whole, while one ingest holding the writer longer
+/// than `patience` turns the waiters behind it away (as SQLite's busy timeout would).
 actor WriterQueue {
     private let open: @Sendable () throws -> SQLiteConnection
     private var idle: SQLiteConnection?
     private var busy = false
-    private var waiting: [(ticket: Int, turn: CheckedContinuation<Bool, Never>, timer: Task<Void, Never>)] = []
-    private var tickets = 0
-    /// How long a session waits for its turn, as SQLite's busy timeout would.
+    /// When the current turn began: a waiter's patience runs from this or its arrival, whichever is later.
+    private var turnStarted = ContinuousClock.now
+    private var waiting: [(arrived: ContinuousClock.Instant, turn: CheckedContinuation<Bool, Never>)] = []
+    private var watching = false
     let patience: Duration
 
     init(patience: Duration = .seconds(10), open: @escaping @Sendable () throws -> SQLiteConnection) {
@@ -16,24 +21,23 @@ actor WriterQueue {
         self.open = open
     }
 
-    /// Waits for the writer's turn (at most `patience`), then hands over the connection.
+    /// Waits for the writer's turn (while the writer keeps changing hands at least every
+    /// `patience`), then hands over the connection.
     func acquire() async throws -> SQLiteConnection {
         if busy {
-            tickets += 1
-            let ticket = tickets
-            let patience = patience
             let given = await withCheckedContinuation { turn in
-                let timer = Task {
-                    try? await Task.sleep(for: patience)
-                    if !Task.isCancelled { self.expire(ticket) }
+                waiting.append((.now, turn))
+                if !watching {
+                    watching = true
+                    Task { await self.watch() }
                 }
-                waiting.append((ticket, turn, timer))
             }
             guard given else {
                 throw StoreError.busy("another ingest has been writing for over \(patience); try again")
             }
         } else {
             busy = true
+            turnStarted = .now
         }
         do {
             if let connection = idle {
@@ -50,18 +54,26 @@ actor WriterQueue {
     /// Ends a turn; `connection` is kept for the next one (nil: discard it, after a failure).
     func release(_ connection: SQLiteConnection?) {
         if let connection { idle = connection }
+        turnStarted = .now
         if waiting.isEmpty {
             busy = false
         } else {
-            let next = waiting.removeFirst()
-            next.timer.cancel()
-            next.turn.resume(returning: true)
+            waiting.removeFirst().turn.resume(returning: true)
         }
     }
 
-    private func expire(_ ticket: Int) {
-        guard let index = waiting.firstIndex(where: { $0.ticket == ticket }) else { return }
-        waiting.remove(at: index).turn.resume(returning: false)
+    /// Turns away the waiters whose patience ran out, first to last (a later arrival's runs out
+    /// later), while any wait.
+    private func watch() async {
+        while let first = waiting.first {
+            let deadline = max(first.arrived, turnStarted) + patience
+            if ContinuousClock.now >= deadline {
+                waiting.removeFirst().turn.resume(returning: false)
+            } else {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+            }
+        }
+        watching = false
     }
 
     /// Closes the kept connection (the store is closing).
