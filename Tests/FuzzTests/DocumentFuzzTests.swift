@@ -16,7 +16,7 @@ import Testing
 /// values also written straight into the stored rows, read back by the quality scan, the Sender,
 /// the read API and the dumps. Nothing may trap; a refusal names its offset or its reason; what
 /// the program writes is valid JSON.
-@Suite struct DocumentFuzzTests {
+@Suite(.ownThread) struct DocumentFuzzTests {
     /// The valid documents mutations start from: the example feed, generated demo locations with
     /// their faults, and the OCPI specification's examples when the fixtures are here.
     static let corpus: [JSONValue] = {

@@ -15,7 +15,7 @@ import Testing
 /// `serve` over sockets, and every route's parameters at their boundaries. Nothing may trap,
 /// every answer is valid HTTP with a JSON error body that names what is wrong, and the server
 /// goes on answering with its memory and descriptors back where they were.
-@Suite struct HTTPFuzzTests {
+@Suite(.ownThread) struct HTTPFuzzTests {
     /// The parser reads the same requests (or the same refusal) whatever the cuts between the
     /// bytes' arrivals; every refusal has a status and a message.
     @Test func theParserReadsEveryCaseAlikeWhateverTheCuts() throws {
@@ -151,16 +151,12 @@ import Testing
     /// what arrived whole and closes).
     @Test func serveAnswersEveryCaseWithValidHTTPAndRecovers() async throws {
         let database = Fixtures.temporaryDirectory().appendingPathComponent("fuzz.sqlite").path
-        let ingest = Process()
-        ingest.executableURL = ServedRegistry.binary
-        ingest.arguments = [
+        let ingest = try await ChildProcess.chargereg([
             "ingest", "--database", database,
             Fixtures.packageRoot.appendingPathComponent("Schemas/examples/chile-example-feed.json").path,
-        ]
-        ingest.standardOutput = FileHandle.nullDevice
-        try ingest.run()
-        ingest.waitUntilExit()
-        let served = try ServedRegistry(["--database", database, "--idle-timeout", "2", "--request-timeout", "2"])
+        ])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let served = try await ServedRegistry(["--database", database, "--idle-timeout", "2", "--request-timeout", "2"])
         // A warm-up, so the database connections and caches the run will use are open already.
         for target in RequestMutator.targets { _ = try await served.request(target) }
         let start = served.footprint

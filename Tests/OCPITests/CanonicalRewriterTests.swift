@@ -8,7 +8,7 @@ import Testing
 
 /// The export fast path (issue #6) writes exactly what decoding the stored document and encoding
 /// it again would write, for every location of the spec's examples and of the real feeds.
-@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
+@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)), .ownThread)
 struct CanonicalRewriterTests {
     static let changedAt = Timestamp.parse("2026-11-20T10:00:00Z")!.timestamp
 

@@ -8,7 +8,7 @@ import Testing
 
 /// Every Location of the spec's examples and of the real feeds decodes, and survives
 /// encode → decode unchanged in the model, in its own version and in the canonical 2.3.0 form.
-@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
+@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)), .ownThread)
 struct LocationCodecFixtureTests {
     struct Decoded {
         var version: OCPIVersion

@@ -9,7 +9,7 @@ import Testing
 /// Issue #8's second ground truth: the faults peers.md §4 found by eye and by a strict validator in
 /// real operators' OCPI feeds (`../shared/fixtures/ocpi-feeds/`) are each detected and named.
 /// The counts per feed are printed for the record.
-@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
+@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)), .ownThread)
 struct FeedFaultTests {
     /// A known fault class and how a finding shows it.
     static let faults: [(name: String, matches: @Sendable (Finding) -> Bool)] = [

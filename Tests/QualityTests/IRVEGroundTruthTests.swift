@@ -14,7 +14,7 @@ import Testing
 /// access, the separator-free ID spelling IRVE demands) have no counterpart in the model: those rows
 /// must trigger nothing. A dynamic row is compared with the valid dynamic example, whose own
 /// `id_pdc_itinerance` is a pool ID (`FRA68P68021001`) where an EVSE ID is due.
-@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
+@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)), .ownThread)
 struct IRVEGroundTruthTests {
     /// The rule each derived row must trigger, by file and row number (header = row 1); nil when the
     /// faulty column is IRVE-specific and maps to nothing.

@@ -9,7 +9,7 @@ import Testing
 /// Issue #8's ground truth on the OCPI specification's own example: with its operator registered
 /// in the ID office it is correct in every rule (100), and each fault injected into a copy lowers
 /// correctness and names its rule.
-@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)))
+@Suite(.enabled(if: Fixtures.available, Comment(rawValue: Fixtures.missingMessage)), .ownThread)
 struct SpecExampleQualityTests {
     static let now = Timestamp(seconds: 1_435_622_400)  // 2015-06-30T00:00:00Z, a day after the example.
 

@@ -23,7 +23,8 @@ public final class ServedRegistry: @unchecked Sendable {
     }()
 
     /// Starts `serve --listen 127.0.0.1:0` with `arguments`; returns once it says where it serves.
-    public init(_ arguments: [String], limits: String? = nil) throws {
+    /// `limits` is the open-file limit it starts under (as `ulimit -n` would set it).
+    public init(_ arguments: [String], limits: String? = nil) async throws {
         logFile = Fixtures.temporaryDirectory().appendingPathComponent("serve.log")
         try Data().write(to: logFile)
         process = Process()
@@ -40,14 +41,14 @@ public final class ServedRegistry: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         var port = 0
-        for _ in 0..<600 where port == 0 {
+        for _ in 0..<2400 where port == 0 {
             let log = Self.read(logFile)
             if let line = log.split(separator: "\n").first(where: { $0.hasPrefix("serving on http://127.0.0.1:") }) {
                 port = Int(line.dropFirst("serving on http://127.0.0.1:".count).prefix { $0.isNumber }) ?? 0
             } else if !process.isRunning {
                 break
             } else {
-                usleep(50_000)
+                try await Task.sleep(for: .milliseconds(50))
             }
         }
         self.port = port
@@ -62,10 +63,11 @@ public final class ServedRegistry: @unchecked Sendable {
     private static func read(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
 
     /// One request on a fresh connection.
-    public func request(_ target: String, method: String = "GET", headers: [String: String] = [:], body: String = "")
-        async throws -> TestClient.Response?
-    {
-        let client = try TestClient(port: port)
+    public func request(
+        _ target: String, method: String = "GET", headers: [String: String] = [:], body: String = "",
+        from source: String? = nil
+    ) async throws -> TestClient.Response? {
+        let client = try TestClient(port: port, from: source)
         var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "PUT" || method == "POST" { text += "Content-Length: \(body.utf8.count)\r\n" }
@@ -107,4 +109,6 @@ public final class ServedRegistry: @unchecked Sendable {
 
 public struct ServeFailure: Error, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) { self.description = description }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TestDatabases
 import TestFixtures
+import TestHTTPClient
 import Testing
 
 /// `Tests/Benchmarks/bench.py` (issue #9) as a user runs it, at a size of seconds on the debug
@@ -16,7 +17,20 @@ import Testing
                 FileManager.default.isExecutableFile(atPath: $0 + tool)
             }
         }
-        if (try? python(["-c", "import orjson"]).status) != 0 { missing.append("orjson") }
+        // Asked once, when the suite's traits are read, before any test runs.
+        let orjson = Process()
+        orjson.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        orjson.arguments = [
+            "python3", "-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('orjson') is None)",
+        ]
+        orjson.standardOutput = FileHandle.nullDevice
+        orjson.standardError = FileHandle.nullDevice
+        var found = false
+        if (try? orjson.run()) != nil {
+            orjson.waitUntilExit()
+            found = orjson.terminationStatus == 0
+        }
+        if !found { missing.append("orjson") }
         return missing
     }()
     /// `.ci/run` sets this: there, a missing tool fails the smoke run instead of skipping it.
@@ -26,31 +40,10 @@ import Testing
             "the benchmark needs \(missingTools.joined(separator: ", ")) (Debian: wrk nginx-light sqlite3; PyPI: orjson)"
     )
 
-    /// `python(_:)` on a thread of its own: a run of half a minute must not hold one of the
-    /// cooperative pool's threads (two on a 2-core machine), which every other test shares.
-    static func python(_ arguments: [String]) async throws -> CommandLineTests.Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try python(arguments) }) }
-        }
-    }
-
     /// Runs python3 at the lowest CPU priority, so that the smoke run's loads do not starve the
-    /// tests running beside it; standard error goes through a file, so a chatty run cannot fill a pipe.
-    static func python(_ arguments: [String]) throws -> CommandLineTests.Result {
-        let errors = Fixtures.temporaryDirectory().appendingPathComponent("stderr")
-        try Data().write(to: errors)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["nice", "-n", "19", "python3"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandLineTests.Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: try String(contentsOf: errors, encoding: .utf8))
+    /// tests running beside it.
+    static func python(_ arguments: [String]) async throws -> CommandLineTests.Result {
+        try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["nice", "-n", "19", "python3"] + arguments)
     }
 
     @Test(.enabled(if: missingTools.isEmpty || isRequired, skipReason))

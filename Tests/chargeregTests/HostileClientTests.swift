@@ -11,8 +11,8 @@ import Testing
 
     /// An office for CL with CL*VLT approved, served; returns the server and VLT's operator token.
     static func servedOffice(_ database: String, _ arguments: [String] = []) async throws -> (ServedRegistry, String) {
-        _ = try CLI.run(["office", "configure", "--countries", "CL", "--database", database])
-        let served = try ServedRegistry(["--database", database] + arguments)
+        _ = try await CLI.run(["office", "configure", "--countries", "CL", "--database", database])
+        let served = try await ServedRegistry(["--database", database] + arguments)
         let application = """
             {"organisation": {"legal_name": "Volt SpA", "company_id": "76.123.456-7", "address": "Santiago",
              "country": "CL", "contact": {"name": "C", "email": "c@example.cl"}, "helpdesk_phone": "+56 2 2345 6789",
@@ -21,9 +21,11 @@ import Testing
         let applied = try await served.request(
             "/api/v1/applications", method: "POST", headers: ["Content-Type": "application/json"], body: application)
         #expect(applied?.status == 201, "\(String(describing: applied))")
-        _ = try CLI.run(["office", "review", "1", "--database", database])
-        #expect(try CLI.run(["office", "approve", "1", "--database", database]).status == 0)
-        let token = try CLI.run(["token", "create", "--role", "operator", "--party", "CL*VLT", "--database", database])
+        _ = try await CLI.run(["office", "review", "1", "--database", database])
+        #expect(try await CLI.run(["office", "approve", "1", "--database", database]).status == 0)
+        let token = try await CLI.run([
+            "token", "create", "--role", "operator", "--party", "CL*VLT", "--database", database,
+        ])
         return (served, token.stdout.trimmingCharacters(in: .newlines))
     }
 
@@ -69,6 +71,7 @@ import Testing
         let badCursor = try #require(try await served.request("/ocpi/2.2.1/sender/locations?after=0-0"))
         #expect(badCursor.body.contains(#""status_code":2001"#) && badCursor.body.contains("after: '0-0'"))
         // Pushes.
+        let linesBefore = served.log.split(separator: "\n").count
         for (id, json) in Self.hostile {
             let pushed = try await served.request(
                 "/ocpi/2.2.1/receiver/locations/CL/VLT/\(id)", method: "PUT",
@@ -77,7 +80,6 @@ import Testing
                 pushed?.status == 201 && pushed?.body.contains(#""status_code":1000"#) == true,
                 "\(id): \(String(describing: pushed))")
         }
-        let linesBefore = served.log.split(separator: "\n").count
         #expect(try await served.waitForLog("quality: scored 6 locations", after: linesBefore), "\(served.log)")
         // The deep page of an overflowing offset links on from the end of the window.
         let deep = try #require(
@@ -102,19 +104,19 @@ import Testing
         #expect(served.process.isRunning)
         #expect(await served.stop() == 0)
         // The command line reads the same records.
-        #expect(try CLI.run(["quality", "--database", database]).status == 0)
+        #expect(try await CLI.run(["quality", "--database", database]).status == 0)
         let file = Fixtures.temporaryDirectory().appendingPathComponent("hostile.json")
         try ("[" + Self.hostile.map(\.json).joined(separator: ",") + "]").write(
             to: file, atomically: true, encoding: .utf8)
-        let ingested = try CLI.run(["ingest", "--database", CLI.database(), file.path])
+        let ingested = try await CLI.run(["ingest", "--database", CLI.database(), file.path])
         #expect(ingested.status == 0 && ingested.stdout.contains("read 6, new 6"), "\(ingested.stderr)")
-        #expect(try CLI.run(["export", "--database", database, "--format", "geojson"]).status == 0)
+        #expect(try await CLI.run(["export", "--database", database, "--format", "geojson"]).status == 0)
     }
 
     @Test func aSecondServeOnTheSameAddressFailsClearly() async throws {
         let database = CLI.database()
-        let first = try ServedRegistry(["--database", database])
-        let second = try CLI.run(["serve", "--listen", "127.0.0.1:\(first.port)", "--database", database])
+        let first = try await ServedRegistry(["--database", database])
+        let second = try await CLI.run(["serve", "--listen", "127.0.0.1:\(first.port)", "--database", database])
         #expect(second.status == 1)
         #expect(
             second.stderr.contains("cannot listen on 127.0.0.1:\(first.port): Address already in use"),

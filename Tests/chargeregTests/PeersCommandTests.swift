@@ -1,5 +1,6 @@
 import Foundation
 import TestFixtures
+import TestHTTPClient
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -12,10 +13,12 @@ import Testing
     typealias CLI = CommandLineTests
 
     /// Each database gets an office with `party` as its OCPI party and `approved` issued.
-    static func office(_ database: String, party: String, approved: String, port: Substring) async throws {
+    static func office(_ database: String, party: String, approved: String, port: Int) async throws {
         #expect(
-            try CLI.run(["office", "configure", "--countries", "CL", "--ocpi-party", party, "--database", database])
-                .stdout == "countries CL, quarantine 1825 days, OCPI party \(party) (NAP)\n")
+            try await CLI.run([
+                "office", "configure", "--countries", "CL", "--ocpi-party", party, "--database", database,
+            ])
+            .stdout == "countries CL, quarantine 1825 days, OCPI party \(party) (NAP)\n")
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v1/applications")!)
         request.httpMethod = "POST"
         request.httpBody = Data(
@@ -27,25 +30,26 @@ import Testing
             """.utf8)
         let (_, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 201)
-        _ = try CLI.run(["office", "review", "1", "--database", database])
-        #expect(try CLI.run(["office", "approve", "1", "--database", database]).status == 0)
+        _ = try await CLI.run(["office", "review", "1", "--database", database])
+        #expect(try await CLI.run(["office", "approve", "1", "--database", database]).status == 0)
     }
 
     @Test func twoAccessPointsRegisterWithEachOtherFromTheCommandLine() async throws {
         let directory = Fixtures.temporaryDirectory()
         let ours = directory.appendingPathComponent("ours.sqlite").path
         let theirs = directory.appendingPathComponent("theirs.sqlite").path
-        _ = try CLI.run(["migrate", "--database", ours])
-        _ = try CLI.run(["migrate", "--database", theirs])
-        let (us, _, _, ourPort) = try CLI.serve(["--database", ours])
-        let (them, _, _, theirPort) = try CLI.serve(["--database", theirs, "--ocpi-token-required"])
+        _ = try await CLI.run(["migrate", "--database", ours])
+        _ = try await CLI.run(["migrate", "--database", theirs])
+        let us = try await ServedRegistry(["--database", ours])
+        let them = try await ServedRegistry(["--database", theirs, "--ocpi-token-required"])
         defer {
-            us.terminate()
-            them.terminate()
+            us.process.terminate()
+            them.process.terminate()
         }
+        let (ourPort, theirPort) = (us.port, them.port)
         try await Self.office(ours, party: "CL*RCN", approved: "CL*VLT", port: ourPort)
         try await Self.office(theirs, party: "CL*VLT", approved: "CL*RCN", port: theirPort)
-        let tokenA = try CLI.run([
+        let tokenA = try await CLI.run([
             "token", "create", "--role", "operator", "--party", "CL*RCN", "--registration", "--database", theirs,
         ])
         #expect(tokenA.status == 0)
@@ -54,28 +58,32 @@ import Testing
             tokenA.stdout.trimmingCharacters(in: .newlines), "--public-url", "http://127.0.0.1:\(ourPort)",
             "--database", ours,
         ]
-        let wrongParty = try CLI.run(connect + ["--party", "CL*SUR"])
+        let wrongParty = try await CLI.run(connect + ["--party", "CL*SUR"])
         #expect(wrongParty.status == 1 && wrongParty.stderr.contains("CL*SUR is not an issued code"))
-        let connected = try CLI.run(connect + ["--party", "CL*VLT"])
+        let connected = try await CLI.run(connect + ["--party", "CL*VLT"])
         #expect(
             connected.stdout == "peer 1: registered with National access point (NAP CL*VLT), OCPI 2.3.0\n",
             "\(connected.stderr)")
         #expect(
-            try CLI.run(["token", "list", "--database", theirs]).stdout.contains("\toperator registration CL*RCN\t"))
-        let listed = try CLI.run(["peers", "list", "--database", ours]).stdout
+            try await CLI.run(["token", "list", "--database", theirs]).stdout.contains(
+                "\toperator registration CL*RCN\t"))
+        let listed = try await CLI.run(["peers", "list", "--database", ours]).stdout
         #expect(listed.hasPrefix("1\toutbound\t2.3.0\tNAP CL*VLT\t") && listed.hasSuffix("\tregistered\n"))
         #expect(
-            try CLI.run(["peers", "list", "--database", theirs]).stdout.hasPrefix("1\tinbound\t2.3.0\tNAP CL*RCN\t"))
-        let again = try CLI.run(connect + ["--party", "CL*VLT"])
+            try await CLI.run(["peers", "list", "--database", theirs]).stdout.hasPrefix(
+                "1\tinbound\t2.3.0\tNAP CL*RCN\t"))
+        let again = try await CLI.run(connect + ["--party", "CL*VLT"])
         #expect(again.status == 1 && again.stderr.contains("HTTP 401"))
         #expect(
-            try CLI.run(["peers", "update", "1", "--public-url", "http://127.0.0.1:\(ourPort)", "--database", ours])
-                .stdout.hasPrefix("peer 1: updated "))
+            try await CLI.run([
+                "peers", "update", "1", "--public-url", "http://127.0.0.1:\(ourPort)", "--database", ours,
+            ])
+            .stdout.hasPrefix("peer 1: updated "))
         #expect(
-            try CLI.run(["peers", "disconnect", "1", "--database", ours]).stdout
+            try await CLI.run(["peers", "disconnect", "1", "--database", ours]).stdout
                 == "peer 1 unregistered; its token is revoked and its feeds stopped\n")
-        #expect(try CLI.run(["peers", "list", "--database", theirs]).stdout.contains("\tunregistered "))
-        let usage = try CLI.run(["peers", "connect", "--database", ours])
+        #expect(try await CLI.run(["peers", "list", "--database", theirs]).stdout.contains("\tunregistered "))
+        let usage = try await CLI.run(["peers", "connect", "--database", ours])
         #expect(usage.status == 64 && usage.stderr.contains("connect needs --public-url"))
     }
 }
