@@ -69,7 +69,8 @@ let package = Package(
                 "TestFixtures", "TestDatabases", "TestHTTPClient",
             ]),
         .testTarget(
-            name: "chargeregTests", dependencies: ["chargereg", "TestFixtures", "TestDatabases", "TestHTTPClient"]),
+            name: "chargeregTests",
+            dependencies: ["chargereg", "HTTPServer", "TestFixtures", "TestDatabases", "TestHTTPClient"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import TestFixtures
 import TestHTTPClient
 import Testing
@@ -111,6 +112,61 @@ import Testing
         let ingested = try await CLI.run(["ingest", "--database", CLI.database(), file.path])
         #expect(ingested.status == 0 && ingested.stdout.contains("read 6, new 6"), "\(ingested.stderr)")
         #expect(try await CLI.run(["export", "--database", database, "--format", "geojson"]).status == 0)
+    }
+
+    /// A Sender serving the records of the issue, as an operator's platform would (versions,
+    /// version details, one page of locations).
+    static func hostileSender() throws -> HTTPServer {
+        @Sendable func envelope(_ data: String) -> HTTPResponse {
+            var response = HTTPResponse.json(
+                Array(#"{"data": \#(data), "status_code": 1000, "timestamp": "2026-11-01T10:00:00Z"}"#.utf8))
+            response.headers.set("X-Total-Count", "\(hostile.count)")
+            response.headers.set("X-Limit", "100")
+            return response
+        }
+        var router = HTTPRouter()
+        router.get("/ocpi/versions") { request, _ in
+            envelope(#"[{"version": "2.2.1", "url": "http://\#(request.headers["Host"] ?? "")/ocpi/2.2.1"}]"#)
+        }
+        router.get("/ocpi/2.2.1") { request, _ in
+            let url = "http://\(request.headers["Host"] ?? "")/ocpi/2.2.1/locations"
+            return envelope(
+                #"{"version": "2.2.1", "endpoints": [{"identifier": "locations", "role": "SENDER", "url": "\#(url)"}]}"#
+            )
+        }
+        router.get("/ocpi/2.2.1/locations") { _, _ in envelope("[" + hostile.map(\.json).joined(separator: ",") + "]") }
+        var configuration = HTTPServerConfiguration()
+        configuration.port = 0
+        configuration.eventLoops = 1
+        return try HTTPServer(configuration: configuration, router: router, accessLog: { _ in })
+    }
+
+    /// A feed serving the records once stopped `serve` two seconds after every start: now they
+    /// are pulled, scored and served, and the next start scores them again and goes on.
+    @Test func aFeedServingTheRecordsIsPulledAndServeGoesOn() async throws {
+        let database = CLI.database()
+        let sender = try Self.hostileSender()
+        let (office, _) = try await Self.servedOffice(database)
+        #expect(await office.stop() == 0)
+        let added = try await CLI.run([
+            "feeds", "add", "CL*VLT", "--versions-url", "http://127.0.0.1:\(sender.port)/ocpi/versions",
+            "--database", database,
+        ])
+        #expect(added.status == 0, "\(added.stderr)")
+        for start in 0..<2 {
+            let served = try await ServedRegistry(["--database", database, "--quality-interval", "1"])
+            // The first start pulls the feed; at the next it is not due, and the stored records are scored.
+            if start == 0 { #expect(try await served.waitForLog("CL*VLT: full pull"), "\(served.log)") }
+            #expect(try await served.waitForLog("quality: scored 6 locations"), "\(served.log)")
+            let report = try #require(try await served.request("/api/v1/quality/locations/CL/VLT/LAT-1E400"))
+            #expect(report.status == 200 && report.body.contains("are not WGS84 degrees"))
+            #expect(try await served.request("/api/v1/healthz")?.status == 200)
+            #expect(served.process.isRunning)
+            #expect(await served.stop() == 0)
+        }
+        let runs = try await CLI.run(["feeds", "status", "--database", database])
+        #expect(runs.status == 0 && !runs.stdout.contains("failed"), "\(runs.stdout)")
+        await sender.shutdown()
     }
 
     @Test func aSecondServeOnTheSameAddressFailsClearly() async throws {
