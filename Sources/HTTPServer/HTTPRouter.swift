@@ -1,7 +1,9 @@
 /// Routes requests by method and path pattern (`/api/v1/locations/{country_code}/{party_id}`),
 /// handing the handler the path parameters; answers `404` for an unknown path and `405` with
 /// `Allow` for a known path with another method (RFC 9110 §15.5.6). `HEAD` is served by the
-/// `GET` handler. A path that is not percent-encoded UTF-8 is a `400`.
+/// `GET` handler, which sees it as a `GET` without content (RFC 9110 §9.3.2: the same answer
+/// without its content; a body sent with it has no meaning), so that a handler serving several
+/// methods can never take a `HEAD` for a write. A path that is not percent-encoded UTF-8 is a `400`.
 public struct HTTPRouter: Sendable {
     public typealias Handler = @Sendable (HTTPRequest, PathParameters) async -> HTTPResponse
 
@@ -63,8 +65,14 @@ public struct HTTPRouter: Sendable {
         var allowed: [String] = []
         for route in routes {
             guard let parameters = Self.match(route.pattern, segments) else { continue }
-            if route.method == request.method || (request.method == "HEAD" && route.method == "GET") {
+            if route.method == request.method {
                 return (await route.handler(request, parameters), route.text)
+            }
+            if request.method == "HEAD" && route.method == "GET" {
+                var get = request
+                get.method = "GET"
+                get.body = []
+                return (await route.handler(get, parameters), route.text)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }

@@ -173,6 +173,23 @@ import Testing
         }
     }
 
+    /// A `HEAD` with a body is answered as the `GET` it stands for and writes nothing.
+    @Test(arguments: TestBackend.available)
+    func aHeadWithABodyWritesNothing(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let f = try await Self.fixture(store)
+            #expect(await f.call("PUT", "\(Self.base)/CL/VLT/L1", as: "own", body: Self.location()).status == 201)
+            let head = await f.call(
+                "HEAD", "\(Self.base)/CL/VLT/L1", as: "own",
+                body: #"{"publish": false, "last_updated": "2026-11-02T08:00:00Z"}"#)
+            #expect(head.status == 200)
+            let key = LocationKey(countryCode: "CL", partyID: "VLT", locationID: "L1")
+            #expect(try await store.history(of: key).count == 1)
+            #expect(try await store.ingestRuns(limit: 10).count == 1)
+            #expect(try await store.location(key)?.publish == true)
+        }
+    }
+
     /// Concurrent pushes to different locations all land: each waits for the write lock rather
     /// than failing on a stale read snapshot (the SQLite `SQLITE_BUSY_SNAPSHOT` trap).
     @Test(arguments: TestBackend.available)

@@ -40,6 +40,24 @@ import Testing
         }
     }
 
+    /// A handler serving several methods sees a `HEAD` as a `GET` without content, so a `HEAD`
+    /// with a body can never be taken for a write.
+    @Test func headReachesOnlyTheGetHandlerAsAGetWithoutContent() async {
+        var router = HTTPRouter()
+        for method in ["GET", "PUT", "PATCH"] {
+            router.add(method, "/things/{id}") { request, _ in
+                .json(Array("\(request.method) \(request.body.count)".utf8))
+            }
+        }
+        let head = await router.respond(
+            to: HTTPRequest(method: "HEAD", target: "/things/1", body: Array(#"{"publish": false}"#.utf8)))
+        #expect(head.status == .ok && Self.text(head) == "GET 0")
+        router = HTTPRouter()
+        router.add("PATCH", "/things/{id}") { _, _ in HTTPResponse(status: .noContent) }
+        let headOfWrite = await router.respond(to: HTTPRequest(method: "HEAD", target: "/things/1", body: [1]))
+        #expect(headOfWrite.status == .methodNotAllowed && headOfWrite.headers["Allow"] == "PATCH")
+    }
+
     @Test func listsItsPatternsOnce() {
         #expect(
             Self.router.patterns == [
