@@ -7,6 +7,10 @@ public struct HTTPResponse: Sendable {
     /// Writes the body piece by piece instead of `body` (large dumps): sent chunked, each write
     /// waiting while the client is slow to read, so memory stays bounded.
     public var stream: (@Sendable (HTTPBodyWriter) async throws -> Void)?
+    /// What the access-log line says of this response and the client does not see: a failure's
+    /// own words (a database's host, a driver's message), kept for the operator under the
+    /// request's id while the public body says only what failed.
+    public var logNote: String?
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status

@@ -137,10 +137,23 @@ struct PublicAPITests {
         }
     }
 
+    /// A store that cannot be reached is a 503 whose public body names no connection detail
+    /// (host, port, user, database); the store's own words go to the access log.
     @Test func anUnreachableStoreMakesHealth503() async throws {
-        let store = try PostgresStore(conninfo: "host=127.0.0.1 port=1 dbname=none connect_timeout=2")
+        let store = try PostgresStore(
+            conninfo: "host=127.0.0.1 port=1 dbname=secretdb user=secretuser connect_timeout=2")
         let router = Self.router(store, .postgres)
-        let health = await Self.get(router, "/api/v1/healthz")
-        #expect(health.status == 503 && health.body.contains("cannot connect to PostgreSQL"))
+        for target in [
+            "/api/v1/healthz", "/api/v1/locations", "/api/v1/stats", "/ocpi/2.2.1/sender/locations",
+            "/opendata/locations.csv",
+        ] {
+            let response = await router.respond(to: HTTPRequest(method: "GET", target: target))
+            let body = String(decoding: response.body, as: UTF8.self)
+            #expect(response.status == .serviceUnavailable, "\(target): \(body)")
+            for detail in ["127.0.0.1", "secretdb", "secretuser", "PostgreSQL"] {
+                #expect(!body.contains(detail), "\(target): \(body)")
+            }
+            #expect(response.logNote?.contains("cannot connect to PostgreSQL") == true, "\(target)")
+        }
     }
 }

@@ -38,6 +38,29 @@ import TestHTTPClient
             configuration: configuration, router: router(gate: gate, stopped: stopped), accessLog: { _ in })
     }
 
+    /// A response's log note is on its access-log line, never in what the client receives.
+    @Test func aLogNoteGoesToTheAccessLogOnly() async throws {
+        var router = HTTPRouter()
+        router.get("/fails") { _, _ in
+            var response = HTTPResponse.json(Array(#"{"error":"unavailable"}"#.utf8), status: .serviceUnavailable)
+            response.logNote = "cannot connect to db.internal:5432 as registry"
+            return response
+        }
+        let lines = Mutex<[String]>([])
+        var configuration = HTTPServerConfiguration()
+        configuration.port = 0
+        let server = try HTTPServer(
+            configuration: configuration, router: router, accessLog: { line in lines.withLock { $0.append(line) } })
+        let client = try TestClient(port: server.port)
+        client.send("GET /fails HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try #require(await client.response())
+        #expect(response.status == 503 && !response.body.contains("db.internal"))
+        await server.shutdown()
+        let line = try #require(lines.withLock { $0 }.first)
+        let logged = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        #expect(logged?["error"] as? String == "cannot connect to db.internal:5432 as registry")
+    }
+
     @Test func aLargeBodyIsStreamedChunkedAndTheConnectionStaysUsable() async throws {
         let server = try Self.server()
         let client = try TestClient(port: server.port)

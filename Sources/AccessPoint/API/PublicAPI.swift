@@ -142,7 +142,7 @@ public struct PublicAPI: Sendable {
             _ = try await store.ingestRuns(limit: 1)
             return .json(Array(#"{"status":"ok","database":"\#(backend)"}"#.utf8))
         } catch {
-            return APIError.response(.serviceUnavailable, "unavailable", "\(error)")
+            return APIError.storeFailure(error)
         }
     }
 

@@ -47,7 +47,8 @@ public struct OCPICredentialsAPI: Sendable {
             register: store.register, ourVersionsURL: settings.baseURL(request) + "/ocpi/versions")
         let peer: OCPIPeer?
         do { peer = try await store.register.peer(calling: caller.token.id) } catch {
-            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+            return OCPIResponse.failure(
+                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
         }
         if request.method == "DELETE" {
             guard let peer else {
@@ -55,7 +56,7 @@ public struct OCPICredentialsAPI: Sendable {
             }
             do { try await store.register.unregisterPeer(peer.id, actor: "ocpi:\(peer.businessName)") } catch {
                 return OCPIResponse.failure(
-                    .serviceUnavailable, code: 3000, "the register cannot be written now", request)
+                    .serviceUnavailable, code: 3000, "the register cannot be written now", request, logging: error)
             }
             return OCPIResponse.success(nil, request)
         }
@@ -108,7 +109,8 @@ public struct OCPICredentialsAPI: Sendable {
                     request)
             }
         } catch {
-            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+            return OCPIResponse.failure(
+                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
         }
         var client = OCPIClient(token: theirs.token)
         client.timeout = handshake.timeout
@@ -136,7 +138,8 @@ public struct OCPICredentialsAPI: Sendable {
         } catch let error as RegisterNotFound {
             return OCPIResponse.failure(.methodNotAllowed, code: 2000, "\(error)", request)
         } catch {
-            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be written now", request)
+            return OCPIResponse.failure(
+                .serviceUnavailable, code: 3000, "the register cannot be written now", request, logging: error)
         }
         let answer = OCPICredentials(token: token, url: handshake.ourVersionsURL, roles: [ours])
         return OCPIResponse.success(answer.json(version: version), request)

@@ -25,7 +25,7 @@ struct OCPICaller: Sendable {
         do { found = try await AccessToken.record(for: secrets, in: register) } catch {
             throw Refusal(
                 response: OCPIResponse.failure(
-                    .serviceUnavailable, code: 3000, "the register cannot be read now", request))
+                    .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error))
         }
         guard let (token, secret) = found else {
             throw Refusal(response: OCPIResponse.failure(.unauthorized, code: 2000, "the token is not valid", request))

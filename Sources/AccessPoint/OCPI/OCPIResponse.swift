@@ -30,14 +30,19 @@ enum OCPIResponse {
 
     /// An OCPI error: the HTTP status (`200` when the request reached the OCPI layer, ocpi.md
     /// §4.2) and the OCPI status code with a message saying what is wrong.
-    static func failure(_ status: HTTPStatus, code: Int, _ message: String, _ request: HTTPRequest) -> HTTPResponse {
+    /// `logging` is an error whose own words go to the access log, never to the client.
+    static func failure(
+        _ status: HTTPStatus, code: Int, _ message: String, _ request: HTTPRequest, logging error: (any Error)? = nil
+    ) -> HTTPResponse {
         var writer = JSONWriter(capacity: 128 + message.utf8.count)
         writer.beginObject()
         writer.member("status_code", code)
         writer.member("status_message", message)
         writer.member("timestamp", RegistryClock.system.now().description)
         writer.endObject()
-        return correlated(.json(writer.bytes, status: status), request)
+        var response = HTTPResponse.json(writer.bytes, status: status)
+        response.logNote = error.map { "\($0)" }
+        return correlated(response, request)
     }
 
     private static func correlated(_ response: HTTPResponse, _ request: HTTPRequest) -> HTTPResponse {

@@ -157,7 +157,8 @@ public struct OCPISenderAPI: Sendable {
             page = try await store.senderPage(
                 query.window, after: query.cursor, offset: query.offset, limit: query.limit)
         } catch {
-            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+            return OCPIResponse.failure(
+                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
         }
         var data: [UInt8] = [UInt8(ascii: "[")]
         data.reserveCapacity(page.items.count * 2048)
@@ -167,7 +168,9 @@ public struct OCPISenderAPI: Sendable {
                 try Self.write(stored, version, &data)
             }
         } catch {
-            return OCPIResponse.failure(.internalServerError, code: 3000, "\(error)", request)
+            return OCPIResponse.failure(
+                .internalServerError, code: 3000, "the stored location cannot be written in this version", request,
+                logging: error)
         }
         data.append(UInt8(ascii: "]"))
         var headers: HTTPHeaders = [
@@ -205,7 +208,8 @@ public struct OCPISenderAPI: Sendable {
         let locationID = parameters["location_id"]!
         var candidates: [StoredLocation]
         do { candidates = try await store.publishedLocations(withID: locationID) } catch {
-            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+            return OCPIResponse.failure(
+                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
         }
         if let country = request.headers["OCPI-to-country-code"], let party = request.headers["OCPI-to-party-id"] {
             candidates = candidates.filter {
@@ -224,7 +228,9 @@ public struct OCPISenderAPI: Sendable {
         }
         var location: [UInt8] = []
         do { try Self.write(stored, version, &location) } catch {
-            return OCPIResponse.failure(.internalServerError, code: 3000, "\(error)", request)
+            return OCPIResponse.failure(
+                .internalServerError, code: 3000, "the stored location cannot be written in this version", request,
+                logging: error)
         }
         guard let evseUID = parameters["evse_uid"] else { return OCPIResponse.success(location, request) }
         do {
@@ -245,7 +251,9 @@ public struct OCPISenderAPI: Sendable {
             }
             return OCPIResponse.success(Array(location[connector]), request)
         } catch {
-            return OCPIResponse.failure(.internalServerError, code: 3000, "\(error)", request)
+            return OCPIResponse.failure(
+                .internalServerError, code: 3000, "the stored location cannot be written in this version", request,
+                logging: error)
         }
     }
 

@@ -96,7 +96,8 @@ public struct OCPIReceiverAPI: Sendable {
     {
         let found: (StoredLocation, JSONValue)?
         do { found = try await storedJSON(key, version) } catch {
-            return OCPIResponse.failure(.serviceUnavailable, code: 3000, "the register cannot be read now", request)
+            return OCPIResponse.failure(
+                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
         }
         guard var object = found?.1 else {
             return OCPIResponse.failure(.notFound, code: 2003, "unknown Location \(key.locationID)", request)
@@ -172,7 +173,9 @@ public struct OCPIReceiverAPI: Sendable {
             return OCPIResponse.success(nil, request, status: outcomes.first == .created ? .created : .ok)
         } catch {
             return OCPIResponse.failure(
-                .serviceUnavailable, code: 3000, "the push could not be stored: \(error)", request)
+                .serviceUnavailable, code: 3000, "the push could not be stored: \(APIError.publicMessage(error))",
+                request,
+                logging: error)
         }
     }
 }

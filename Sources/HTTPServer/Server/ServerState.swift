@@ -73,7 +73,7 @@ final class ServerState: Sendable {
             route: route ?? "(unrouted)", method: request.method, status: response.status.code, seconds: duration)
         log(
             method: request.method, target: request.target, status: response.status.code, duration: duration,
-            requestID: requestID)
+            requestID: requestID, note: response.logNote)
         return response
     }
 
@@ -82,11 +82,12 @@ final class ServerState: Sendable {
         return String(UInt64.random(in: 0...UInt64.max), radix: 16) + "-" + String(number, radix: 16)
     }
 
-    /// One JSON line per request.
-    func log(method: String, target: String, status: Int, duration: Double, requestID: String?) {
+    /// One JSON line per request; `note` is the response's `logNote`, as `"error"`.
+    func log(method: String, target: String, status: Int, duration: Double, requestID: String?, note: String? = nil) {
         var line = #"{"method":"# + JSONStringLiteral.quoted(method) + #","target":"# + JSONStringLiteral.quoted(target)
         line += #","status":\#(status),"ms":\#(Int(duration * 1000))"#
         if let requestID { line += #","request_id":"# + JSONStringLiteral.quoted(requestID) }
+        if let note { line += #","error":"# + JSONStringLiteral.quoted(note) }
         accessLog(line + "}")
     }
 }
