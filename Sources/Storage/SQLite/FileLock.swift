@@ -9,7 +9,7 @@
 enum FileLock {
     /// Runs `body` holding the lock at `path`, or returns nil at once if someone else holds it.
     static func withLock<T>(at path: String, _ body: () async throws -> T) async throws -> T? {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw StoreError.unavailable("cannot open lock file '\(path)': \(String(cString: strerror(errno)))")
         }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import CSQLite
 
 /// One SQLite connection: the C API wrapped once. Not thread-safe by design; each connection
@@ -9,6 +14,7 @@ final class SQLiteDatabase {
     private var staticStatements: [UnsafeRawPointer: SQLiteStatement] = [:]
 
     init(path: String, readOnly: Bool = false) throws(StoreError) {
+        if !readOnly { Self.createPrivately(path) }
         var handle: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
@@ -20,6 +26,16 @@ final class SQLiteDatabase {
         self.handle = handle
         sqlite3_busy_timeout(handle, 10_000)
         sqlite3_extended_result_codes(handle, 1)
+    }
+
+    /// A new database file is created readable by its owner only (0600): it holds the peers'
+    /// OCPI tokens, which the registry must present and so keeps in clear. SQLite gives its
+    /// `-wal` and `-shm` files the database file's permissions. An existing file keeps the
+    /// permissions its administrator chose.
+    private static func createPrivately(_ path: String) {
+        guard !path.isEmpty, !path.hasPrefix(":"), !path.hasPrefix("file:") else { return }
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
     }
 
     deinit {
