@@ -102,7 +102,7 @@ import Testing
             guard case .string(let operatorToken)? = first.json["operator_token"] else {
                 Issue.record("no operator token: \(first.text)"); return
             }
-            #expect(operatorToken.hasPrefix("cr_op_") && operatorToken.count == 6 + 64)
+            #expect(operatorToken.hasPrefix("cr_op_") && operatorToken.count == 6 + 43)
             #expect(await client.call("GET", path, token: secret).json["operator_token"] == .null)
             let stored = try #require(try await store.register.token(hash: AccessToken.hash(operatorToken)))
             #expect(stored.role == .operator && stored.parties == ["CL*VLT"])

@@ -3,21 +3,26 @@ import HTTPServer
 import Hashing
 import Storage
 
-/// Bearer secrets (DESIGN.md, security model): 256 bits from the system's CSPRNG (getrandom on
-/// Linux), shown once, stored only as their SHA-256, and compared in constant time.
+/// Bearer secrets: 256 bits from the system's CSPRNG (getrandom on Linux), shown once, stored
+/// only as their SHA-256, and compared in constant time. Every token fits OCPI's `string(64)`
+/// for a credentials token (OCPI 2.2.1 §7.3.1), since any of them may be presented to a peer.
 public enum AccessToken {
-    /// A new secret: `prefix` then 64 hex digits (`cr_office_…`, so a leaked one is recognisable).
-    public static func generate(prefix: String) -> String { generate(prefix: prefix, bytes: 32) }
-
-    /// A token for an OCPI credentials object, whose `token` is at most 64 characters (OCPI
-    /// 2.2.1 §7.3.1): `cr_ocpi_` and 192 random bits in 48 hex digits.
-    public static func generateOCPI() -> String { generate(prefix: "cr_ocpi_", bytes: 24) }
-
-    private static func generate(prefix: String, bytes count: Int) -> String {
+    /// A new secret: `prefix` (so that a leaked one is recognisable, e.g. `cr_office_`) then its
+    /// 256 random bits as 43 characters of base64url (RFC 4648 §5, no padding).
+    public static func generate(prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return prefix + SHA256.hex(bytes)
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let text = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return prefix + text
     }
+
+    /// A token for an OCPI credentials object.
+    public static func generateOCPI() -> String { generate(prefix: "cr_ocpi_") }
+
+    /// OCPI's limit for a credentials token, in characters.
+    public static let maximumOCPILength = 64
 
     /// The stored form of a secret: its SHA-256 in hex.
     public static func hash(_ secret: String) -> String { SHA256.hex(SHA256.hash(Array(secret.utf8))) }
