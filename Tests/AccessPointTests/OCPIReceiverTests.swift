@@ -173,6 +173,37 @@ import Testing
         }
     }
 
+    /// An id with a control character in the URL or the body is refused naming it, and the
+    /// location whose id it starts with is untouched (a NUL once ended the id in SQLite, so a PUT
+    /// to `L1%00SHADOW` overwrote `L1`).
+    @Test(arguments: TestBackend.available)
+    func idsWithControlCharactersAreRefused(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let f = try await Self.fixture(store)
+            #expect(await f.call("PUT", "\(Self.base)/CL/VLT/L1", as: "own", body: Self.location()).status == 201)
+            let shadow = Self.location("L1\\u0000SHADOW").replacing(#""publish": true"#, with: #""publish": false"#)
+            let viaURL = await f.call("PUT", "\(Self.base)/CL/VLT/L1%00SHADOW", as: "own", body: shadow)
+            #expect(viaURL.status == 400 && viaURL.code == 2001)
+            #expect(
+                viaURL.json["status_message"] == .string("location_id in the URL contains the control character U+0000")
+            )
+            let evse = await f.call(
+                "PUT", "\(Self.base)/CL/VLT/L1/E1%01", as: "own",
+                body:
+                    #"{"uid": "E1\u0001", "status": "AVAILABLE", "connectors": [], "last_updated": "2026-11-02T09:00:00Z"}"#
+            )
+            #expect(evse.status == 400 && evse.code == 2001)
+            let viaBody = await f.call(
+                "PUT", "\(Self.base)/CL/VLT/L2", as: "own",
+                body: Self.location("L2").replacing(#""uid": "E1""#, with: #""uid": "E1\u0000X""#))
+            #expect(viaBody.code == 2001, "\(viaBody.json)")
+            let key = LocationKey(countryCode: "CL", partyID: "VLT", locationID: "L1")
+            #expect(try await store.history(of: key).count == 1)
+            #expect(try await store.location(key)?.publish == true)
+            #expect(try await store.location(LocationKey(countryCode: "CL", partyID: "VLT", locationID: "L2")) == nil)
+        }
+    }
+
     /// A `HEAD` with a body is answered as the `GET` it stands for and writes nothing.
     @Test(arguments: TestBackend.available)
     func aHeadWithABodyWritesNothing(_ backend: TestBackend) async throws {

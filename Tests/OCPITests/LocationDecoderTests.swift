@@ -112,6 +112,30 @@ import Testing
         #expect(declared.location.partyID == "XYZ")
     }
 
+    /// An id, EVSE uid or connector id that cannot name an object is refused, naming the field:
+    /// a control character (a NUL would end the id in the store) or more than 255 bytes. Longer
+    /// than OCPI's 36 but within 255 is kept and flagged.
+    @Test func idsThatCannotNameAnObjectAreRefused() throws {
+        let cases: [(String, String, String)] = [
+            (#""id":"LOC-1""#, #""id":"LOC-1\u0000SHADOW""#, "id contains the control character U+0000"),
+            (#""id":"LOC-1""#, #""id":"LOC\t1""#, "id contains the control character U+0009"),
+            (#""id":"LOC-1""#, #""id":"LOC-1\u0085""#, "id contains the control character U+0085"),
+            (#""uid":"E1""#, #""uid":"E1\u001b""#, "evses[0].uid contains the control character U+001B"),
+            (
+                #""id":"1""#, #""id":"\#(String(repeating: "9", count: 256))""#,
+                "evses[0].connectors[0].id is 256 bytes long"
+            ),
+        ]
+        for (original, replacement, reason) in cases {
+            let text = Self.minimal.replacing(original, with: replacement)
+            let refusal = try #require(throws: LocationRefusal.self) { try decode(text) }
+            #expect(refusal.reason.hasPrefix(reason), "\(refusal.reason)")
+        }
+        let long = try decode(
+            Self.minimal.replacing(#""id":"LOC-1""#, with: #""id":"\#(String(repeating: "L", count: 40))""#))
+        #expect(long.location.id.count == 40 && long.findings.map(\.code) == [.tooLong])
+    }
+
     @Test func version211ConnectorsAndTypeMapOntoTheModel() throws {
         let text = #"""
             {"id":"1","type":"OTHER","address":"a","city":"c","postal_code":"1","country":"NLD",

@@ -5,9 +5,22 @@ struct CSVTable {
     let header: [String]
     let rows: [[String]]
 
+    /// `field` as a CSV field: quoted where it holds a comma, quote or line break. CSV has no
+    /// escape for the other control characters (a NUL stops many readers), so each is written
+    /// as U+FFFD; the JSON outputs keep them, escaped.
     static func quoted(_ field: String) -> String {
+        var field = field
+        if field.unicodeScalars.contains(where: isUnwritable) {
+            field = String(String.UnicodeScalarView(field.unicodeScalars.map { isUnwritable($0) ? "\u{FFFD}" : $0 }))
+        }
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacing("\"", with: "\"\"") + "\""
+    }
+
+    /// Control characters other than tab and line breaks.
+    private static func isUnwritable(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r")
+            || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// Parses `text`; a quote left open or a row with another number of fields than the header

@@ -47,6 +47,11 @@ public struct OCPIReceiverAPI: Sendable {
                 .notFound, code: 2001,
                 "\(parameters["country_code"]!)/\(parameters["party_id"]!) is not a party code", request)
         }
+        for name in ["location_id", "evse_uid", "connector_id"] {
+            if let id = parameters[name], let problem = ObjectID.problem(id) {
+                return OCPIResponse.failure(.badRequest, code: 2001, "\(name) in the URL \(problem)", request)
+            }
+        }
         if let refusal = await refusal(request, party: party) { return refusal }
         let key = LocationKey(
             countryCode: party.countryCode, partyID: party.partyID, locationID: parameters["location_id"]!)

@@ -58,11 +58,17 @@ public struct LocationDecoder: Sendable {
         else {
             return .failure(LocationRefusal(locationID: nil, reason: "the record has no id"))
         }
+        if let problem = ObjectID.problem(id) {
+            return .failure(LocationRefusal(locationID: nil, reason: "id \(problem)"))
+        }
         let recordCountry = fields.string("country_code", required: !version.is211, maxLength: 2)
         let recordParty = fields.string("party_id", required: !version.is211, maxLength: 3)
         var location = Location(countryCode: "", partyID: "", id: id)
         location.country = fields.string("country", required: true, maxLength: 3)
         location.evses = fields.objects("evses", catalogue: FieldCatalogue.evse, keepUnknown: true) { decodeEVSE(&$0) }
+        if let problem = Self.childIDProblem(of: location) {
+            return .failure(LocationRefusal(locationID: id, reason: problem))
+        }
         let identity = PartyEvidence(
             recordCountry: recordCountry, recordParty: recordParty,
             locationCountry: location.country.flatMap { Country(alpha3: $0)?.alpha2 },
@@ -102,6 +108,19 @@ public struct LocationDecoder: Sendable {
         location.extensions = fields.unknownMembers()
         if checksEVSEIDs { checkEVSEIDs(location.evses, log: log) }
         return .success(DecodedLocation(location: location, findings: log.findings))
+    }
+
+    /// The first EVSE `uid` or connector `id` that cannot name its object, with its path.
+    private static func childIDProblem(of location: Location) -> String? {
+        for (index, evse) in location.evses.enumerated() {
+            if let uid = evse.uid, let problem = ObjectID.problem(uid) { return "evses[\(index)].uid \(problem)" }
+            for (connectorIndex, connector) in evse.connectors.enumerated() {
+                if let id = connector.id, let problem = ObjectID.problem(id) {
+                    return "evses[\(index)].connectors[\(connectorIndex)].id \(problem)"
+                }
+            }
+        }
+        return nil
     }
 
     private func decodeParkingType(_ fields: inout Fields) -> Open<ParkingType>? {

@@ -176,16 +176,22 @@ final class SQLiteStatement {
         case .null: sqlite3_bind_null(handle, index)
         case .integer(let int): sqlite3_bind_int64(handle, index, int)
         case .real(let double): sqlite3_bind_double(handle, index, double)
-        case .text(let text): sqlite3_bind_text(handle, index, text, -1, csqlite_transient())
+        case .text(var text):
+            // Bound with its byte length, never as a C string: a NUL inside must not end it.
+            text.withUTF8 { bytes in
+                _ = sqlite3_bind_text64(
+                    handle, index, UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                    UInt64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8))
+            }
         case .utf8(let bytes):
             bytes.withUnsafeBytes { raw in
-                _ = sqlite3_bind_text(
-                    handle, index, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count),
-                    csqlite_transient())
+                _ = sqlite3_bind_text64(
+                    handle, index, raw.baseAddress?.assumingMemoryBound(to: CChar.self), UInt64(raw.count),
+                    csqlite_transient(), UInt8(SQLITE_UTF8))
             }
         case .blob(let bytes):
             bytes.withUnsafeBytes { raw in
-                _ = sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), csqlite_transient())
+                _ = sqlite3_bind_blob64(handle, index, raw.baseAddress, UInt64(raw.count), csqlite_transient())
             }
         }
     }
