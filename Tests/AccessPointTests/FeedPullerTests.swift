@@ -37,6 +37,8 @@ import Testing
                 try await register.configure(OfficeSettings(countries: ["CL"]), actor: "office")
                 try await RepositoryLinkTests.approve(
                     register, "Voltaje Andino SpA", company: "76.123.456-7", code: "CL*VLT")
+                try await RepositoryLinkTests.approve(
+                    register, "Carga Sur SpA", company: "77.222.333-4", code: "CL*SUR")
                 _ = try await register.saveFeed(
                     party: try PartyCode(parsing: "CL*VLT"),
                     versionsURL: "http://127.0.0.1:\(server.port)/ocpi/versions",

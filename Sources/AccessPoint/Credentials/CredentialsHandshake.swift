@@ -127,8 +127,9 @@ public struct CredentialsHandshake: Sendable {
         return OCPICredentials.Role(role: "NAP", party: party, businessName: settings.name ?? "National access point")
     }
 
-    /// Every way `roles` do not match the register: a code not among `allowed`, or a `CPO`/`EMSP`
-    /// role the code is not ACTIVE and registered for.
+    /// Every way `roles` do not match the register: a code not among `allowed`, a code that is
+    /// not an ACTIVE code of this office (whatever the version and the role), or a `CPO`/`EMSP`
+    /// role the code is not registered for.
     static func roleProblems(_ roles: [OCPICredentials.Role], allowed: [PartyCode], register: PartyRegister)
         async throws -> [String]
     {
@@ -141,13 +142,13 @@ public struct CredentialsHandshake: Sendable {
                 )
                 continue
             }
-            guard let name = role.role, let wanted = PartyRole(rawValue: name) else { continue }
             guard let entry = try await register.party(role.party), entry.foreignSource == nil,
-                entry.status == "ACTIVE"
+                entry.status == CodeStatus.active.rawValue
             else {
                 problems.append("\(path): \(role.party) is not an ACTIVE code of this office")
                 continue
             }
+            guard let name = role.role, let wanted = PartyRole(rawValue: name) else { continue }
             if !entry.roles.contains(wanted) {
                 problems.append(
                     "\(path): \(role.party) is registered as \(PartyRole.text(entry.roles)), not \(name)")

@@ -20,6 +20,8 @@ public struct FileIngest: Sendable {
     public var maximumDeferred = 100_000
     /// A full delivery: the file is the party's whole current set.
     public var fullDelivery: FullDelivery?
+    /// Whose records the file may write: any party's for the office's command line.
+    public var scope = DeliveryScope.office
 
     public init(store: any Store) { self.store = store }
 
@@ -64,7 +66,8 @@ public struct FileIngest: Sendable {
             throw .store(path: path, error as? StoreError ?? .query("\(error)"))
         }
         var state = State(
-            declaredVersion: declaredVersion, party: party, register: register, fullParty: fullDelivery?.party)
+            declaredVersion: declaredVersion, party: party, register: register, scope: scope,
+            fullParty: fullDelivery?.party)
         var stream = JSONRecordStream(parser: JSONParser(fileDescriptor: fd))
         // The store applies one batch on its own executor while the next one is decoded.
         var applying: Task<[IngestOutcome], any Error>?
@@ -130,6 +133,7 @@ public struct FileIngest: Sendable {
         let declaredVersion: OCPIVersion?
         let party: PartyCode?
         let register: RegisterSnapshot
+        let scope: DeliveryScope
         let fullParty: PartyCode?
         /// The full delivery's party's locations in this file.
         var delivered: Set<LocationKey> = []
@@ -142,10 +146,14 @@ public struct FileIngest: Sendable {
         var feedOperators: Set<PartyCode> = []
         var deferred: [(record: JSONValue, position: Int, offset: Int)] = []
 
-        init(declaredVersion: OCPIVersion?, party: PartyCode?, register: RegisterSnapshot, fullParty: PartyCode?) {
+        init(
+            declaredVersion: OCPIVersion?, party: PartyCode?, register: RegisterSnapshot, scope: DeliveryScope,
+            fullParty: PartyCode?
+        ) {
             self.declaredVersion = declaredVersion
             self.party = party
             self.register = register
+            self.scope = scope
             self.fullParty = fullParty
         }
 
@@ -158,7 +166,7 @@ public struct FileIngest: Sendable {
                 decoder = LocationDecoder(version: version, declaredParty: party)
             }
             switch decoder!.decode(record) {
-            case .success(let decoded): accept(decoded)
+            case .success(let decoded): accept(decoded, position: position, offset: offset)
             case .failure(let refusal) where refusal.awaitsFeedOperators && deferred.count < maximumDeferred:
                 deferred.append((record, position, offset))
             case .failure(let refusal): refuse(refusal, position: position, offset: offset)
@@ -169,15 +177,19 @@ public struct FileIngest: Sendable {
             guard let decoder else { return }
             for item in deferred {
                 switch decoder.decode(item.record, feedOperators: feedOperators) {
-                case .success(let decoded): accept(decoded)
+                case .success(let decoded): accept(decoded, position: item.position, offset: item.offset)
                 case .failure(let refusal): refuse(refusal, position: item.position, offset: item.offset)
                 }
             }
             deferred = []
         }
 
-        private mutating func accept(_ decoded: DecodedLocation) {
-            let incoming = CanonicalDocument.incoming(decoded, checkedAgainst: register)
+        private mutating func accept(_ decoded: DecodedLocation, position: Int, offset: Int) {
+            let incoming: IncomingLocation
+            switch scope.admit(decoded, register: register) {
+            case .success(let admitted): incoming = admitted
+            case .failure(let refusal): return refuse(refusal, position: position, offset: offset)
+            }
             summary.count(incoming.findings)
             feedOperators.formUnion(LocationDecoder.operatorCodes(of: decoded.location))
             let key = decoded.location.key
@@ -188,7 +200,7 @@ public struct FileIngest: Sendable {
         }
 
         private mutating func refuse(_ refusal: LocationRefusal, position: Int, offset: Int) {
-            summary.refused += 1
+            summary.countRefusal(code: refusal.code)
             let item = IngestRefusal(
                 position: position, byteOffset: offset, locationID: refusal.locationID, reason: refusal.reason)
             if refusals.count < 1000 { refusals.append(item) }

@@ -5,7 +5,8 @@ import Storage
 /// Runs the pulls of stored feeds (issue #7): one now (`chargereg pull`), or whenever due
 /// (`serve`'s scheduler): a delta every few minutes from the last pull's start minus a margin,
 /// a full pull daily; intervals are per feed. A failing feed is recorded and never holds up the
-/// others.
+/// others. The feed of a code that is not in good standing (suspended, revoked, released) is
+/// paused: it is not pulled until the office reinstates the code.
 public struct FeedPuller: Sendable {
     public let store: any Store
     /// How often the scheduler looks for due feeds.
@@ -26,6 +27,9 @@ public struct FeedPuller: Sendable {
         let kind = requested ?? (feed.lastFullStartedAt == nil ? .full : .delta)
         let started = RegistryClock.system.now()
         do {
+            if let paused = try await Self.pause(of: feed.party, store: store) {
+                return Outcome(feed: feed, kind: kind, error: "paused: \(paused)")
+            }
             let report = try await Self.withSender(of: feed, store: store) { pull, endpoint, version in
                 try await pull.pull(
                     party: feed.party, endpoint: endpoint, version: version,
@@ -44,6 +48,7 @@ public struct FeedPuller: Sendable {
     /// feed's last error; the next delta or full pull brings the location anyway).
     public func fetchRequested(log: @Sendable (String) -> Void) async throws {
         for (party, ids) in try await store.register.locationRequests() {
+            if try await Self.pause(of: party, store: store) != nil { continue }
             guard let feed = try await store.register.feed(of: party) else {
                 try await store.register.clearLocationRequests(ids, of: party)
                 continue
@@ -60,6 +65,11 @@ public struct FeedPuller: Sendable {
             }
             try await store.register.clearLocationRequests(ids, of: party)
         }
+    }
+
+    /// Why `party`'s feed is paused (its code is not in good standing), or nil when it runs.
+    public static func pause(of party: PartyCode, store: any Store) async throws -> String? {
+        try await store.register.snapshot().standingProblem(of: party)
     }
 
     /// Runs `body` with a pull client for the feed and its Locations Sender, discovered afresh.
@@ -80,7 +90,9 @@ public struct FeedPuller: Sendable {
             try await fetchRequested(log: log)
             let now = RegistryClock.system.now()
             for feed in try await store.register.feeds() {
-                guard let kind = feed.due(at: now) else { continue }
+                guard let kind = feed.due(at: now), try await Self.pause(of: feed.party, store: store) == nil else {
+                    continue
+                }
                 let outcome = await pull(feed, kind: kind)
                 log(Self.describe(outcome))
             }

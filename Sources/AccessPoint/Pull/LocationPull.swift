@@ -68,9 +68,13 @@ public struct LocationPull: Sendable {
             IngestRunStart(kind: .pull, source: endpoint, party: party, ocpiVersion: version.rawValue))
         let state = Mutex(PullState())
         let decoder = LocationDecoder(version: version, declaredParty: party)
+        // The feed's party delivers: its own records and those of codes that authorised it.
+        let scope = DeliveryScope.deliverers([party])
         do {
             @Sendable func ingest(_ objects: [JSONValue]) async throws {
-                let batch = state.withLock { state in state.take(objects, decoder: decoder, register: register) }
+                let batch = state.withLock { state in
+                    state.take(objects, decoder: decoder, scope: scope, register: register)
+                }
                 let outcomes = try await session.apply(batch.incoming)
                 if !batch.refusals.isEmpty { try await session.refuse(batch.refusals) }
                 state.withLock { state in for outcome in outcomes { state.summary.count(outcome) } }
@@ -111,21 +115,20 @@ public struct LocationPull: Sendable {
         var delivered: Set<LocationKey> = []
 
         /// Decodes one page: the locations to store and the records refused.
-        mutating func take(_ objects: [JSONValue], decoder: LocationDecoder, register: RegisterSnapshot)
-            -> (incoming: [IncomingLocation], refusals: [IngestRefusal])
-        {
+        mutating func take(
+            _ objects: [JSONValue], decoder: LocationDecoder, scope: DeliveryScope, register: RegisterSnapshot
+        ) -> (incoming: [IncomingLocation], refusals: [IngestRefusal]) {
             var incoming: [IncomingLocation] = []
             var refused: [IngestRefusal] = []
             for object in objects {
                 summary.read += 1
-                switch decoder.decode(object) {
-                case .success(let decoded):
-                    let checked = CanonicalDocument.incoming(decoded, checkedAgainst: register)
+                switch decoder.decode(object).flatMap({ scope.admit($0, register: register) }) {
+                case .success(let checked):
                     summary.count(checked.findings)
-                    delivered.insert(decoded.location.key)
+                    delivered.insert(checked.location.key)
                     incoming.append(checked)
                 case .failure(let refusal):
-                    summary.refused += 1
+                    summary.countRefusal(code: refusal.code)
                     refused.append(
                         IngestRefusal(
                             position: summary.read, byteOffset: nil, locationID: refusal.locationID,

@@ -52,7 +52,18 @@ public struct OCPIReceiverAPI: Sendable {
                 return OCPIResponse.failure(.badRequest, code: 2001, "\(name) in the URL \(problem)", request)
             }
         }
-        if let refusal = await refusal(request, party: party) { return refusal }
+        let scope: DeliveryScope
+        let register: RegisterSnapshot
+        do {
+            register = try await store.register.snapshot()
+            switch try await permission(request, party: party, register: register) {
+            case .success(let allowed): scope = allowed
+            case .failure(let refusal): return refusal.response
+            }
+        } catch {
+            return OCPIResponse.failure(
+                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
+        }
         let key = LocationKey(
             countryCode: party.countryCode, partyID: party.partyID, locationID: parameters["location_id"]!)
         if request.method == "GET" { return await get(version, key, parameters, request) }
@@ -63,28 +74,47 @@ public struct OCPIReceiverAPI: Sendable {
         do { body = try JSONParser.parse(request.body) } catch {
             return OCPIResponse.failure(.badRequest, code: 2001, "the body is not JSON: \(error)", request)
         }
-        return await serial.run(key) { await self.apply(push, body, version, key, request) }
+        return await serial.run(key) { await self.apply(push, body, version, key, scope, register, request) }
     }
 
-    /// `nil` when the token may do the request's method under `party`.
-    func refusal(_ request: HTTPRequest, party: PartyCode) async -> HTTPResponse? {
+    /// Whose records the token may write when it may do the request's method under `party`.
+    /// An operator writes under the register's delivery rule (`RegisterSnapshot.writeRefusal`):
+    /// a party it neither holds nor was authorised by is a `404` (OCPI: a URL party outside the
+    /// client's roles), a suspended, revoked or released one a `403` naming why; it reads what it
+    /// may write, and its own codes whatever their standing.
+    func permission(_ request: HTTPRequest, party: PartyCode, register: RegisterSnapshot) async throws
+        -> Result<DeliveryScope, OCPICaller.Refusal>
+    {
         let token: TokenRecord
         do { token = try await OCPICaller.identify(request, in: store.register).token } catch {
-            return error.response
+            return .failure(error)
         }
         switch token.role {
         case .operator:
-            let held = token.parties.compactMap { try? PartyCode(parsing: $0) }
-            guard held.contains(party) else {
-                return OCPIResponse.failure(.notFound, code: 2000, "\(party) is not a party of this token", request)
+            let held = Set(token.parties.compactMap { try? PartyCode(parsing: $0) })
+            switch register.writeRefusal(of: party, by: held) {
+            case nil: return .success(.deliverers(held))
+            case .notInStanding where request.method == "GET" && held.contains(party):
+                return .success(.deliverers(held))
+            case .notInStanding(let reason)?:
+                return .failure(
+                    OCPICaller.Refusal(
+                        response: OCPIResponse.failure(
+                            .forbidden, code: 2001, "\(DeliveryRefusal.notInStanding(reason))", request)))
+            case .notAuthorised?:
+                return .failure(
+                    OCPICaller.Refusal(
+                        response: OCPIResponse.failure(
+                            .notFound, code: 2000, "\(party) is not a party of this token", request)))
             }
-            return nil
         case .office where request.method == "GET":
-            return nil
+            return .success(.office)
         case .office, .reader:
-            return OCPIResponse.failure(
-                .forbidden, code: 2000, "a \(token.role.rawValue) token cannot \(request.method) operators' locations",
-                request)
+            return .failure(
+                OCPICaller.Refusal(
+                    response: OCPIResponse.failure(
+                        .forbidden, code: 2000,
+                        "a \(token.role.rawValue) token cannot \(request.method) operators' locations", request)))
         }
     }
 
@@ -124,10 +154,9 @@ public struct OCPIReceiverAPI: Sendable {
     }
 
     func apply(
-        _ push: LocationPush, _ body: JSONValue, _ version: OCPIVersion, _ key: LocationKey, _ request: HTTPRequest
-    )
-        async -> HTTPResponse
-    {
+        _ push: LocationPush, _ body: JSONValue, _ version: OCPIVersion, _ key: LocationKey, _ scope: DeliveryScope,
+        _ register: RegisterSnapshot, _ request: HTTPRequest
+    ) async -> HTTPResponse {
         do {
             let stored = try await storedJSON(key, version)
             let merged: JSONValue
@@ -157,8 +186,11 @@ public struct OCPIReceiverAPI: Sendable {
                 return OCPIResponse.failure(
                     .ok, code: 2001, "the body is the location \(decoded.location.key), not \(key)", request)
             }
-            let incoming = CanonicalDocument.incoming(
-                decoded, checkedAgainst: try await store.register.snapshot())
+            let incoming: IncomingLocation
+            switch scope.admit(decoded, register: register) {
+            case .success(let admitted): incoming = admitted
+            case .failure(let refusal): return OCPIResponse.failure(.ok, code: 2001, refusal.reason, request)
+            }
             let session = try await store.beginIngest(
                 IngestRunStart(
                     kind: .push, source: "\(request.method) \(request.path)", party: push.party,

@@ -180,13 +180,16 @@ public struct DecodedLocation: Sendable {
 public struct LocationRefusal: Error, Sendable, Equatable {
     public var locationID: String?
     public var reason: String
+    /// The code a run counts the refusal under, when it has one.
+    public var code: FindingCode?
     /// The record names no party and has no EVSE ID: the operator codes of the rest of its feed
     /// may still identify it, so a reader retries it with them at the end of the feed.
     public var awaitsFeedOperators: Bool
 
-    public init(locationID: String?, reason: String, awaitsFeedOperators: Bool = false) {
+    public init(locationID: String?, reason: String, awaitsFeedOperators: Bool = false, code: FindingCode? = nil) {
         self.locationID = locationID
         self.reason = reason
         self.awaitsFeedOperators = awaitsFeedOperators
+        self.code = code
     }
 }

@@ -66,6 +66,9 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Comparable, Exp
     public static let partyFromIngest: FindingCode = "registry.party_from_ingest"
     /// The record names another party than the one declared for the ingest.
     public static let partyMismatch: FindingCode = "registry.party_mismatch"
+    /// A record for a party the delivering party may not write: refused and counted on the run,
+    /// never stored.
+    public static let partyNotAuthorised: FindingCode = "registry.party_not_authorised"
     /// An `evse_id` outside the eMI3 grammar.
     public static let evseIDNotEMI3: FindingCode = "id.evse_id_not_emi3"
     /// An `evse_id` in the DIN SPEC 91286 legacy form.

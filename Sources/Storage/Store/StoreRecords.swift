@@ -76,6 +76,12 @@ public struct IngestRunSummary: Sendable, Equatable {
         for finding in findings { findingsByCode[finding.code, default: 0] += 1 }
     }
 
+    /// A refused record: counted, and under its code when it has one.
+    public mutating func countRefusal(code: FindingCode?) {
+        refused += 1
+        if let code { findingsByCode[code, default: 0] += 1 }
+    }
+
     public mutating func count(_ outcome: IngestOutcome) {
         switch outcome {
         case .created: created += 1

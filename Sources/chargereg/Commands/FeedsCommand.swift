@@ -76,6 +76,9 @@ enum FeedsCommand: RegistryCommand {
                 for feed in try await store.register.feeds() {
                     let runs = try await store.ingestRuns(limit: 5, party: feed.party)
                     Output.out("\(feed.party) \(feed.versionsURL)\n")
+                    if let paused = try await FeedPuller.pause(of: feed.party, store: store) {
+                        Output.out("  paused: \(paused); it runs again once the office reinstates the code\n")
+                    }
                     Output.out("  last full pull: \(feed.lastFullStartedAt?.description ?? "never")\n")
                     Output.out("  last delta pull: \(feed.lastDeltaStartedAt?.description ?? "never")\n")
                     if let error = feed.lastError {
