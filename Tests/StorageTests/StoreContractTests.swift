@@ -125,6 +125,23 @@ import Testing
     }
 
     /// Reads before an ingest must not pin an old snapshot: the next reads see what it committed.
+    /// Regression (the long fuzz run, seed 1796656435): an id that PostgreSQL stores otherwise
+    /// than it was sent (a NUL becomes U+FFFD) was not found again when sent again, and the
+    /// ingest trapped on a missing row id. The decoders now refuse such ids; the store must not
+    /// trap on them either.
+    @Test(arguments: TestBackend.available)
+    func anIdStoredOtherwiseThanSentIsFoundAgain(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            var incoming = Self.incoming(id: "A\u{0}B")
+            incoming.document = Array(#"{"id":"A\u0000B"}"#.utf8)
+            incoming.contentHash = SHA256.hash(incoming.document)
+            let batch = [incoming]
+            let first = try await Self.ingest(batch, into: store)
+            let second = try await Self.ingest(batch, into: store)
+            #expect(first == [.created] && second == [.unchanged])
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func readsAfterAnIngestSeeItsLocations(_ backend: TestBackend) async throws {
         try await backend.withStore { store, _ in

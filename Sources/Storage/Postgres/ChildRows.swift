@@ -7,9 +7,11 @@ struct ChildRows {
     private var connectors = PostgresCopyRows()
     private var findingCounts = PostgresCopyRows()
 
-    mutating func add(_ incoming: IncomingLocation, locationID: Int64, evseIDs: inout IndexingIterator<[Int64]>) {
+    mutating func add(_ incoming: IncomingLocation, locationID: Int64, evseIDs: inout IndexingIterator<[Int64]>)
+        throws(StoreError)
+    {
         for (position, evse) in incoming.location.evses.enumerated() {
-            let evseID = evseIDs.next()!
+            guard let evseID = evseIDs.next() else { throw StoreError.query("fewer EVSE ids drawn than EVSEs") }
             evses.integer(evseID)
             evses.integer(locationID)
             evses.integer(position)

@@ -66,7 +66,8 @@ extension PostgresConnection {
     ) throws(StoreError) -> [IngestOutcome] {
         guard !batch.isEmpty else { return [] }
         let existing = try lookUp(batch, client: client)
-        let newIDs = try reserve("locations_id_seq", batch.count - existing.count, client: client)
+        let newIDs = try reserve(
+            "locations_id_seq", batch.count { existing[$0.location.key] == nil }, client: client)
         let replaced = batch.filter { incoming in
             existing[incoming.location.key].map { $0.removed || $0.contentHash != incoming.contentHash } ?? true
         }
@@ -98,13 +99,16 @@ extension PostgresConnection {
                 }
                 changedIDs.append(row.id)
             } else {
-                rowID = nextNew.next()!
+                guard let id = nextNew.next() else {
+                    throw StoreError.query("fewer location ids drawn than new locations")
+                }
+                rowID = id
                 Self.createdRow(incoming, id: rowID, runID: runID, source: runSource, now: now, into: &created)
                 Self.versionRow(
                     rowID, version: 1, change: .created, incoming: incoming, runID: runID, now: now, into: &versions)
                 outcomes.append(.created)
             }
-            children.add(incoming, locationID: rowID, evseIDs: &nextEVSE)
+            try children.add(incoming, locationID: rowID, evseIDs: &nextEVSE)
         }
 
         let times: [PostgresValue] = [.integer(now), .integer(runID)]
@@ -189,15 +193,25 @@ extension PostgresConnection {
                 AND l.location_key = k.location_key
             """,
             [.textArray(keys.map(\.countryCode)), .textArray(keys.map(\.partyID)), .textArray(keys.map(\.locationID))])
+        // The rows name the keys as stored (text without NUL): each is found under the key it was asked for.
+        let asked = Dictionary(keys.map { (Self.storedForm($0), $0) }, uniquingKeysWith: { first, _ in first })
         var existing: [LocationKey: Existing] = [:]
         for row in 0..<rows.count {
-            let key = LocationKey(
-                countryCode: rows.text(row, 0)!, partyID: rows.text(row, 1)!, locationID: rows.text(row, 2)!)
-            existing[key] = Existing(
+            let stored = LocationKey(
+                countryCode: rows.text(row, 0) ?? "", partyID: rows.text(row, 1) ?? "",
+                locationID: rows.text(row, 2) ?? "")
+            existing[asked[stored] ?? stored] = Existing(
                 id: rows.int(row, 3), version: Int(rows.int(row, 4)), removed: rows.bool(row, 5),
                 contentHash: rows.bytea(row, 6))
         }
         return existing
+    }
+
+    /// A key as PostgreSQL's text columns hold it.
+    private static func storedForm(_ key: LocationKey) -> LocationKey {
+        LocationKey(
+            countryCode: PostgresValue.storable(key.countryCode), partyID: PostgresValue.storable(key.partyID),
+            locationID: PostgresValue.storable(key.locationID))
     }
 
     /// `count` fresh values of a sequence, in one round trip.
