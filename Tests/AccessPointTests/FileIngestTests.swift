@@ -40,7 +40,7 @@ struct FileIngestTests {
             let reports = try await Self.ingestFeeds(into: store)
             #expect(reports.map(\.run.summary.refused).reduce(0, +) == 0)
             #expect(reports.map(\.run.summary.created).reduce(0, +) == 1660)
-            let stats = try await store.stats()
+            let stats = try await store.stats(publishedOnly: false)
             #expect(stats.locations == 1660)
             #expect(stats.byOperator.map(\.locations).reduce(0, +) == 1660)
             #expect(stats.evses == 3415)
@@ -127,7 +127,7 @@ struct FileIngestTests {
             }
             #expect(cut == 1)
             #expect(try await report.run.summary.created == 489)
-            #expect(try await store.stats().locations == 489)
+            #expect(try await store.stats(publishedOnly: false).locations == 489)
             let runs = try await store.ingestRuns(limit: 2)
             #expect(runs.map(\.status) == [.succeeded, .failed])
             #expect(runs.last?.error?.contains("database connection lost") == true)

@@ -37,7 +37,7 @@ import Testing
             #expect(
                 stored.first.map { String(decoding: $0.document, as: UTF8.self).contains(#"Plaza\u0000Norte"#) } == true
             )
-            #expect(try await store.stats().evses == 3)
+            #expect(try await store.stats(publishedOnly: false).evses == 3)
         }
     }
 }

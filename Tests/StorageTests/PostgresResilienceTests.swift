@@ -30,7 +30,7 @@ import Testing
             _ = try await StoreContractTests.ingest([StoreContractTests.incoming(id: "L1")], into: store)
             #expect(try database.terminateConnections() >= 1)
             #expect(try await store.location(LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L1")) != nil)
-            #expect(try await store.stats().locations == 1)
+            #expect(try await store.stats(publishedOnly: false).locations == 1)
         }
     }
 
@@ -48,7 +48,7 @@ import Testing
             }
             let run = try await session.abandon(error: "connection lost", IngestRunSummary())
             #expect(run.status == .failed)
-            #expect(try await store.stats().locations == 0)
+            #expect(try await store.stats(publishedOnly: false).locations == 0)
         }
     }
 
@@ -68,19 +68,19 @@ import Testing
         let session = try await store.beginIngest(IngestRunStart(kind: .file, source: "during-restart.json"))
         _ = try await session.apply([StoreContractTests.incoming(id: "U1")])
         try await Task { try server.stop() }.value
-        await #expect(throws: StoreError.self) { _ = try await store.stats() }
+        await #expect(throws: StoreError.self) { _ = try await store.stats(publishedOnly: false) }
         try await Task { try server.start() }.value
         await #expect(throws: StoreError.self) {
             _ = try await session.apply([StoreContractTests.incoming(id: "U2")])
         }
         #expect(try await session.abandon(error: "server restarted", IngestRunSummary()).status == .failed)
 
-        let stats = try await store.stats()
+        let stats = try await store.stats(publishedOnly: false)
         #expect(stats.locations == 3)
         #expect(try await store.location(LocationKey(countryCode: "CL", partyID: "ABC", locationID: "U1")) == nil)
         let again = (1...2).map { StoreContractTests.incoming(id: "U\($0)") }
         #expect(try await StoreContractTests.ingest(again, into: store) == [.created, .created])
-        #expect(try await store.stats().locations == 5)
+        #expect(try await store.stats(publishedOnly: false).locations == 5)
         #expect(try await store.ingestRuns(limit: 3).map(\.status) == [.succeeded, .failed, .succeeded])
         await store.close()
         try await Task { try server.stop() }.value

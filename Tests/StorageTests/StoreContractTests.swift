@@ -116,7 +116,7 @@ import Testing
             let history = try await store.history(of: LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L2"))
             #expect(history.map(\.version) == [1, 2])
             #expect(history.map(\.change) == [.created, .changed])
-            let stats = try await store.stats()
+            let stats = try await store.stats(publishedOnly: false)
             #expect(stats.locations == 2 && stats.evses == 2 && stats.connectors == 2)
             #expect(stats.byPowerClass.map(\.key).sorted() == ["AC 7.4-22 kW", "AC >22 kW"])
             #expect(stats.byOperator == [RegistryStats.Count(key: "CL*ABC", locations: 2, evses: 2)])
@@ -145,10 +145,10 @@ import Testing
     @Test(arguments: TestBackend.available)
     func readsAfterAnIngestSeeItsLocations(_ backend: TestBackend) async throws {
         try await backend.withStore { store, _ in
-            #expect(try await store.stats().locations == 0)
+            #expect(try await store.stats(publishedOnly: false).locations == 0)
             #expect(try await store.location(LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L1")) == nil)
             _ = try await Self.ingest([Self.incoming(id: "L1")], into: store)
-            #expect(try await store.stats().locations == 1)
+            #expect(try await store.stats(publishedOnly: false).locations == 1)
             #expect(try await store.listLocations(LocationFilter(), cursor: nil, limit: 5).total == 1)
             #expect(try await store.ingestRuns(limit: 5).count == 1)
         }
@@ -162,7 +162,7 @@ import Testing
             #expect(outcomes == [.created, .created, .changed])
             let key = LocationKey(countryCode: "CL", partyID: "ABC", locationID: "L1")
             #expect(try await store.history(of: key).map(\.change) == [.created, .changed])
-            #expect(try await store.stats().connectors == 2)
+            #expect(try await store.stats(publishedOnly: false).connectors == 2)
         }
     }
 
@@ -252,7 +252,7 @@ import Testing
             try await session.refuse([IngestRefusal(position: 2, byteOffset: 10, locationID: nil, reason: "no id")])
             let run = try await session.abandon(error: "truncated", IngestRunSummary())
             #expect(run.status == .failed && run.error == "truncated")
-            #expect(try await store.stats().locations == 0)
+            #expect(try await store.stats(publishedOnly: false).locations == 0)
             #expect(try await store.refusals(ofRun: run.id).map(\.reason) == ["no id"])
             #expect(try await store.ingestRuns(limit: 5).first?.status == .failed)
         }

@@ -118,7 +118,7 @@ public struct PublicAPI: Sendable {
     func prometheus() async -> HTTPResponse {
         var text = metrics.exposition
         do {
-            let stats = try await store.stats()
+            let stats = try await store.stats(publishedOnly: true)
             text += "# HELP chargereg_locations Locations in the register.\n# TYPE chargereg_locations gauge\n"
             text += "chargereg_locations{state=\"published\"} \(stats.published)\n"
             text += "chargereg_locations{state=\"removed\"} \(stats.removed)\n"
@@ -148,7 +148,7 @@ public struct PublicAPI: Sendable {
 
     func stats() async -> HTTPResponse {
         do {
-            return .json(StatsDocument.json(try await store.stats()))
+            return .json(StatsDocument.json(try await store.stats(publishedOnly: true)))
         } catch {
             return APIError.storeFailure(error)
         }

@@ -75,7 +75,9 @@ struct QualityAPI: Sendable {
         for (index, evse) in location.evses.enumerated() {
             guard let evseID = evse.evseID, evse.status?.known != .removed else { continue }
             let key = EVSEID.lookupKey(evseID)
-            let elsewhere = try await store.locations(withEVSE: key).filter { !$0.removed && $0.key != location.key }
+            let elsewhere = try await store.locations(withEVSE: key).filter {
+                $0.publish && !$0.removed && $0.key != location.key
+            }
             if !elsewhere.isEmpty {
                 findings.append(
                     Finding(
@@ -88,7 +90,6 @@ struct QualityAPI: Sendable {
             filter.party = try? PartyCode(parsing: location.countryCode + location.partyID)
             filter.near = Circle(
                 latitude: point.latitude, longitude: point.longitude, radiusMeters: QualityScan.duplicateDistance)
-            filter.includesUnpublished = true
             for nearby in try await store.listLocations(filter, cursor: nil, limit: 20).items
             where nearby.location.key != location.key {
                 findings.append(

@@ -35,13 +35,15 @@ public struct QualityScan: Sendable {
         self.clock = clock
     }
 
-    /// Scores every current location (published or not: the operator answers for both).
+    /// Scores every published, current location. Scorecards are public, and an unpublished
+    /// location is never named, counted or hinted at on a public route: not in examples, not
+    /// as a duplicate or a neighbour of a published one, not in totals.
     public func run() async throws -> Result {
         let now = clock.now()
         let crossRecord = try await crossRecordFindings()
         let lastIngests = try await store.quality.lastSuccessfulIngests()
         let pool = ScoringPool(scorer: rulebook.scorer, crossRecord: crossRecord, now: now)
-        try await store.forEachLocation(LocationQuery(publishedOnly: false, includeRemoved: false)) { stored in
+        try await store.forEachLocation(LocationQuery(publishedOnly: true, includeRemoved: false)) { stored in
             try pool.take(stored)
         }
         let cards = try await pool.finish()

@@ -167,10 +167,11 @@ extension PostgresConnection {
         }
     }
 
-    func stats() throws(StoreError) -> RegistryStats {
-        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { client throws(StoreError) in
+    func stats(publishedOnly: Bool) throws(StoreError) -> RegistryStats {
+        let queries = StatsQueries(publishedOnly: publishedOnly)
+        return try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { client throws(StoreError) in
             var stats = RegistryStats()
-            let totals = try client.query(dynamic: StatsQueries.totals)
+            let totals = try client.query(dynamic: queries.totals)
             stats.locations = Int(totals.int(0, 0))
             stats.published = Int(totals.int(0, 1))
             stats.removed = Int(totals.int(0, 2))
@@ -189,8 +190,8 @@ extension PostgresConnection {
                     RegistryStats.Tally(key: rows.text(row, 0) ?? "", count: Int(rows.int(row, 1)))
                 }
             }
-            try StatsQueries.breakdowns(into: &stats, counts: counts, tallies: tallies)
-            stats.ingestRuns = Int(try client.query(dynamic: StatsQueries.ingestRuns).int(0, 0))
+            try queries.breakdowns(into: &stats, counts: counts, tallies: tallies)
+            stats.ingestRuns = Int(try client.query(dynamic: queries.ingestRuns).int(0, 0))
             return stats
         }
     }

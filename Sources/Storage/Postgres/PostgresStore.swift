@@ -112,8 +112,8 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
         try await read { try await $0.registerTransaction(body) }
     }
 
-    public func stats() async throws -> RegistryStats {
-        try await read { try await $0.stats() }
+    public func stats(publishedOnly: Bool) async throws -> RegistryStats {
+        try await read { try await $0.stats(publishedOnly: publishedOnly) }
     }
 
     public func forEachLocation(_ query: LocationQuery, _ body: @escaping @Sendable (StoredLocation) throws -> Void)

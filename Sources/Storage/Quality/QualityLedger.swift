@@ -108,14 +108,15 @@ public struct QualityLedger: Sendable {
     }
 
     /// The EVSE IDs (lookup keys) that more than one current EVSE publishes, each with where:
-    /// the location and the EVSE's position in it. Removed EVSEs and locations do not count.
+    /// the location and the EVSE's position in it. Removed EVSEs and locations, and unpublished
+    /// locations, do not count.
     public func duplicateEVSEIDs() async throws -> [(evseIDKey: String, location: LocationKey, position: Int)] {
         try await database.readOnly { session in
             let rows = try session.rows(
                 """
                 SELECT e.evse_id_key, l.country_code, l.party_id, l.location_id, e.position
                 FROM evses e JOIN locations l ON l.id = e.location_id
-                WHERE NOT l.removed AND COALESCE(e.status, '') <> 'REMOVED' AND e.evse_id_key IN (
+                WHERE l.publish AND NOT l.removed AND COALESCE(e.status, '') <> 'REMOVED' AND e.evse_id_key IN (
                     SELECT evse_id_key FROM evses WHERE evse_id_key IS NOT NULL
                     GROUP BY evse_id_key HAVING COUNT(*) > 1)
                 ORDER BY e.evse_id_key, l.country_code, l.party_id, l.location_key, e.position
@@ -137,13 +138,13 @@ public struct QualityLedger: Sendable {
         }
     }
 
-    /// Every current location's point, for the nearby-duplicate rule.
+    /// Every published, current location's point, for the nearby-duplicate rule.
     public func locationPoints() async throws -> [(location: LocationKey, latitude: Double, longitude: Double)] {
         try await database.readOnly { session in
             try session.rows(
                 """
                 SELECT country_code, party_id, location_id, latitude, longitude FROM locations
-                WHERE NOT removed AND latitude IS NOT NULL AND longitude IS NOT NULL
+                WHERE publish AND NOT removed AND latitude IS NOT NULL AND longitude IS NOT NULL
                 """, []
             ).compactMap { row in
                 // Rows stored before coordinates were checked may hold any double (migration 0009 clears them).

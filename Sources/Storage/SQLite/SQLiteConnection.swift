@@ -527,10 +527,11 @@ actor SQLiteConnection {
         return refusals
     }
 
-    func stats() throws -> RegistryStats {
+    func stats(publishedOnly: Bool) throws -> RegistryStats {
         let db = try db()
+        let queries = StatsQueries(publishedOnly: publishedOnly)
         var stats = RegistryStats()
-        let totals = try db.statement(StatsQueries.totals)
+        let totals = try db.statement(queries.totals)
         if try totals.step() {
             stats.locations = Int(totals.int(0))
             stats.published = Int(totals.int(1))
@@ -555,8 +556,8 @@ actor SQLiteConnection {
             }
             return result
         }
-        try StatsQueries.breakdowns(into: &stats, counts: counts, tallies: tallies)
-        let runs = try db.statement(StatsQueries.ingestRuns)
+        try queries.breakdowns(into: &stats, counts: counts, tallies: tallies)
+        let runs = try db.statement(queries.ingestRuns)
         if try runs.step() { stats.ingestRuns = Int(runs.int(0)) }
         return stats
     }

@@ -103,8 +103,8 @@ public final class SQLiteStore: Store, SQLTransactions {
         try await reader.transaction(body, immediate: false)
     }
 
-    public func stats() async throws -> RegistryStats {
-        try await reader.stats()
+    public func stats(publishedOnly: Bool) async throws -> RegistryStats {
+        try await reader.stats(publishedOnly: publishedOnly)
     }
 
     public func forEachLocation(_ query: LocationQuery, _ body: @escaping @Sendable (StoredLocation) throws -> Void)

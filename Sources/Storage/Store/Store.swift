@@ -43,8 +43,9 @@ public protocol Store: Sendable {
     /// The refusals of one run, in input order.
     func refusals(ofRun runID: Int64) async throws -> [IngestRefusal]
 
-    /// Counts for `chargereg stats` and the public statistics.
-    func stats() async throws -> RegistryStats
+    /// Counts for `chargereg stats` (everything) and the public statistics (`publishedOnly`: the
+    /// published, current register alone).
+    func stats(publishedOnly: Bool) async throws -> RegistryStats
 
     /// Streams the stored locations that match, in a stable order (country, party, id), calling
     /// `body` once per location without holding them all in memory.

@@ -168,7 +168,7 @@ enum ServeCommand: RegistryCommand {
                     "--demo-country: no generator data for '\(country)'; known: \(DemoFeed.countries.joined(separator: ", "))"
             )
         }
-        let present = try await store.stats().locations
+        let present = try await store.stats(publishedOnly: false).locations
         guard present == 0 else {
             Output.err("demo: the database already holds \(present) locations; nothing generated\n")
             return

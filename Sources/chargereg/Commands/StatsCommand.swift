@@ -9,7 +9,7 @@ enum StatsCommand: RegistryCommand {
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let store = try await RegistryDatabase.open(database(arguments))
-        let stats = try await store.stats()
+        let stats = try await store.stats(publishedOnly: false)
         await store.close()
         Output.out(render(stats))
         return 0
