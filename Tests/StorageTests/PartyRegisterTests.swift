@@ -27,12 +27,46 @@ import Testing
         return register
     }
 
-    static func approve(_ register: PartyRegister, _ form: ApplicationForm, assign: PartyCode? = nil) async throws
-        -> ApplicationRecord
-    {
+    static func approve(
+        _ register: PartyRegister, _ form: ApplicationForm, assign: PartyCode? = nil, transfer: Bool = false
+    ) async throws -> ApplicationRecord {
         let submitted = try await register.submit(form, secretHash: "hash")
         _ = try await register.decide(submitted.id, .review, reason: nil, actor: "office")
-        return try await register.decide(submitted.id, .approve, reason: "ok", assign: assign, actor: "office")
+        return try await register.decide(
+            submitted.id, .approve, reason: "ok", assign: assign, transfer: transfer, actor: "office")
+    }
+
+    /// An application naming the company ID of a registered organisation would speak for it and
+    /// its codes: the office sees the conflict, and approval needs an explicit transfer; without
+    /// it, nothing of the organisation, its record or its codes changes.
+    @Test(arguments: TestBackend.available)
+    func anApplicationNamingARegisteredCompanyIDNeedsATransfer(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            let register = try await Self.office(store)
+            let holder = try await Self.approve(register, Self.form())
+            var claim = Self.form(roles: [.emsp], code: "CL*VLT")
+            claim.organisation.contactEmail = "taken-over@example.com"
+            let submitted = try await register.submit(claim, secretHash: "h")
+            _ = try await register.decide(submitted.id, .review, reason: nil, actor: "office")
+            let read = try #require(try await register.application(submitted.id))
+            #expect(read.conflicts.count == 1)
+            #expect(
+                read.conflicts.first?.hasPrefix("the company ID 76.123.456-7 is that of Voltaje Andino SpA") == true
+                    && read.conflicts.first?.hasSuffix("which holds CL*VLT") == true, "\(read.conflicts)")
+            #expect(holder.conflicts.isEmpty)
+            await #expect(throws: RegisterConflict.self) {
+                try await register.decide(submitted.id, .approve, reason: nil, actor: "office")
+            }
+            let entry = try #require(try await register.party(PartyCode(parsing: "CL*VLT")))
+            #expect(entry.roles == [.cpo] && entry.history.map(\.event) == ["issued"])
+            let email = try await register.database.readOnly { session in
+                try session.row("SELECT contact_email FROM organisations", [])?.string(0)
+            }
+            #expect(email == "private@example.cl")
+            let approved = try await register.decide(
+                submitted.id, .approve, reason: nil, transfer: true, actor: "office")
+            #expect(approved.issuedCode == "CL*VLT" && approved.conflicts.isEmpty)
+        }
     }
 
     @Test(arguments: TestBackend.available)
@@ -88,8 +122,8 @@ import Testing
                         Self.form("Other", company: "9", roles: [.emsp], code: spelling), secretHash: "h")
                 }
             }
-            // The holder itself gains the EMSP role on the same code.
-            let again = try await Self.approve(register, Self.form(roles: [.emsp], code: "CL*VLT"))
+            // The holder itself gains the EMSP role on the same code, once the office confirmed it.
+            let again = try await Self.approve(register, Self.form(roles: [.emsp], code: "CL*VLT"), transfer: true)
             #expect(again.issuedCode == "CL*VLT")
             let entry = try #require(try await register.party(PartyCode(parsing: "clvlt")))
             #expect(entry.roles == [.cpo, .emsp] && entry.status == "ACTIVE")

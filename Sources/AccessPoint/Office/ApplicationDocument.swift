@@ -54,6 +54,10 @@ public enum ApplicationDocument {
         writer.endArray()
         if forOffice {
             writer.member("token_issued_at", application.tokenIssuedAt?.description)
+            writer.key("conflicts")
+            writer.beginArray()
+            for conflict in application.conflicts { writer.string(conflict) }
+            writer.endArray()
         } else if application.status == .approved {
             writer.key("operator_token")
             if let operatorToken { writer.string(operatorToken) } else { writer.null() }

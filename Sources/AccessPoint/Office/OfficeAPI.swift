@@ -59,8 +59,15 @@ struct OfficeAPI: Sendable {
                     throw FormProblems([FieldProblem("code", "\(error)")])
                 }
             }
+            var transfer = false
+            if let value = body["transfer"], !value.isNull {
+                guard case .bool(let flag) = value else {
+                    throw FormProblems([FieldProblem("transfer", "must be true or false")])
+                }
+                transfer = flag
+            }
             let application = try await api.register.decide(
-                id, action, reason: try Self.text(body, "reason"), assign: assign, actor: actor)
+                id, action, reason: try Self.text(body, "reason"), assign: assign, transfer: transfer, actor: actor)
             return .json(ApplicationDocument.json(application, forOffice: true))
         }
         office("POST", "/api/v1/office/codes/{code}/{action}") { request, parameters, actor in

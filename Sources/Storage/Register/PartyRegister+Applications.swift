@@ -69,9 +69,14 @@ extension PartyRegister {
 
     /// The office acts on an application: `review`, `request-info` and `reject` need a reason
     /// for the applicant (except review); `approve` issues the code (`assign` overrides the
-    /// proposal; neither: one is chosen) as `ACTIVE`.
+    /// proposal; neither: one is chosen) as `ACTIVE`. An application with `conflicts` (it names
+    /// the company ID of an organisation already registered) is approved only with `transfer`:
+    /// the office has confirmed the applicant speaks for that organisation, whose record is then
+    /// brought up to date from the application; without it, no other organisation's record or
+    /// code is ever touched.
     public func decide(
-        _ id: Int64, _ action: ApplicationAction, reason: String?, assign: PartyCode? = nil, actor: String
+        _ id: Int64, _ action: ApplicationAction, reason: String?, assign: PartyCode? = nil, transfer: Bool = false,
+        actor: String
     ) async throws -> ApplicationRecord {
         let now = clock.now()
         if action == .respond { throw RegisterConflict("only the applicant answers a request for information") }
@@ -84,6 +89,11 @@ extension PartyRegister {
             }
             let next = try application.status.after(action)
             var issued: String?
+            if action == .approve, !transfer, let conflict = application.conflicts.first {
+                throw RegisterConflict(
+                    "application \(id): \(conflict); approve it with transfer only once the applicant is confirmed to be that organisation"
+                )
+            }
             if action == .approve {
                 issued = try Self.issue(application, assign: assign, session, now: now, actor: actor)
             }
@@ -154,13 +164,33 @@ extension PartyRegister {
         ).map {
             ApplicationMessage(at: Timestamp(microseconds: $0.int(0) ?? 0), author: $0.string(1), body: $0.string(2))
         }
+        let status = ApplicationStatus(rawValue: row.string(1)) ?? .submitted
+        let organisation = try Organisation(storedJSON: row.string(5))
+        let decided = [ApplicationStatus.approved, .rejected].contains(status)
         return ApplicationRecord(
-            id: row.int(0) ?? 0, status: ApplicationStatus(rawValue: row.string(1)) ?? .submitted,
-            country: row.string(2),
-            roles: PartyRole.parse(row.string(3)) ?? [], proposedCode: row.text(4),
-            organisation: try Organisation(storedJSON: row.string(5)), note: row.text(6),
-            submittedAt: Timestamp(microseconds: row.int(7) ?? 0), updatedAt: Timestamp(microseconds: row.int(8) ?? 0),
-            issuedCode: row.text(9), tokenIssuedAt: row.int(10).map(Timestamp.init(microseconds:)), messages: messages)
+            id: row.int(0) ?? 0, status: status, country: row.string(2),
+            roles: PartyRole.parse(row.string(3)) ?? [], proposedCode: row.text(4), organisation: organisation,
+            note: row.text(6), submittedAt: Timestamp(microseconds: row.int(7) ?? 0),
+            updatedAt: Timestamp(microseconds: row.int(8) ?? 0), issuedCode: row.text(9),
+            tokenIssuedAt: row.int(10).map(Timestamp.init(microseconds:)), messages: messages,
+            conflicts: decided ? [] : try conflicts(of: organisation, session))
+    }
+
+    /// The organisation already registered under the applicant's company ID, with its codes.
+    private static func conflicts(of organisation: Organisation, _ session: any SQLSession) throws -> [String] {
+        guard
+            let holder = try session.row(
+                "SELECT id, legal_name FROM organisations WHERE country = $1 AND company_id = $2",
+                [.text(organisation.country), .text(organisation.companyID)])
+        else { return [] }
+        let codes = try session.rows(
+            "SELECT code FROM party_codes WHERE organisation_id = $1 AND status <> 'RELEASED' ORDER BY code",
+            [.integer(holder.int(0) ?? 0)]
+        ).compactMap { try? PartyCode(parsing: $0.string(0)).description }
+        let holding = codes.isEmpty ? "" : ", which holds \(codes.joined(separator: ", "))"
+        return [
+            "the company ID \(organisation.companyID) is that of \(holder.string(1)) (organisation \(holder.int(0) ?? 0))\(holding)"
+        ]
     }
 
     /// Moves an application on only from the status it was read in: a concurrent decision makes

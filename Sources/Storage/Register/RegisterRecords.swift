@@ -35,6 +35,10 @@ public struct ApplicationRecord: Sendable, Equatable {
     public let issuedCode: String?
     public let tokenIssuedAt: Timestamp?
     public let messages: [ApplicationMessage]
+    /// What the office must confirm before approving: the application names the company ID of
+    /// an organisation already in the register (and so would speak for it and its codes).
+    /// Empty once the application is decided.
+    public let conflicts: [String]
 }
 
 /// One message between the office and an applicant.

@@ -13,7 +13,7 @@ enum OfficeCommand: RegistryCommand {
         "show": "one application with private fields: show ID",
         "review": "take an application under review: review ID",
         "request-info": "ask the applicant for information: request-info ID --reason",
-        "approve": "approve and issue the code: approve ID [--code CL*ABC] [--reason]",
+        "approve": "approve and issue the code: approve ID [--code CL*ABC] [--transfer] [--reason]",
         "reject": "reject: reject ID --reason",
         "suspend": "suspend a code: suspend CODE --reason",
         "reinstate": "reinstate a suspended code: reinstate CODE --reason",
@@ -37,6 +37,11 @@ enum OfficeCommand: RegistryCommand {
             databaseOption,
             OptionSpec("--reason", value: "TEXT", help: "Why (told to the applicant; kept in the audit log)."),
             OptionSpec("--code", value: "CODE", help: "approve: the code to issue instead of the proposal."),
+            OptionSpec(
+                "--transfer",
+                help:
+                    "approve: the applicant is confirmed to be the organisation registered under its company ID (see 'show')."
+            ),
             OptionSpec("--status", value: "STATUS", help: "applications/parties: only this status."),
             OptionSpec("--country", value: "CC", help: "parties: only this country."),
             OptionSpec("--countries", value: "CC,CC", help: "configure: the countries this office issues codes for."),
@@ -124,7 +129,8 @@ enum OfficeCommand: RegistryCommand {
             case "review", "request-info", "approve", "reject":
                 let application = try await register.decide(
                     try applicationID(), ApplicationAction(rawValue: action)!, reason: reason,
-                    assign: try arguments.value("--code").map(code), actor: actor)
+                    assign: try arguments.value("--code").map(code), transfer: arguments.flag("--transfer"),
+                    actor: actor)
                 Output.out(
                     "application \(application.id): \(application.status.rawValue)\(application.issuedCode.map { ", code \($0)" } ?? "")\n"
                 )
