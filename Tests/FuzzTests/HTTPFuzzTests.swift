@@ -134,6 +134,9 @@ import Testing
         var invalid: [String] = []
         var hangs: [String] = []
         var unexplained: [String] = []
+        /// Responses cut short by a reset after the client had left them unread for the idle
+        /// timeout: the server's bound on slow readers, not a broken response.
+        var cutWhileUnread = 0
 
         mutating func merge(_ other: Tally) {
             requests += other.requests
@@ -143,6 +146,7 @@ import Testing
             invalid += other.invalid
             hangs += other.hangs
             unexplained += other.unexplained
+            cutWhileUnread += other.cutWhileUnread
         }
     }
 
@@ -156,7 +160,9 @@ import Testing
             Fixtures.packageRoot.appendingPathComponent("Schemas/examples/chile-example-feed.json").path,
         ])
         #expect(ingest.status == 0, "\(ingest.stderr)")
-        let served = try await ServedRegistry(["--database", database, "--idle-timeout", "2", "--request-timeout", "2"])
+        let served = try await ServedRegistry([
+            "--database", database, "--idle-timeout", "\(Int(Self.idleTimeout))", "--request-timeout", "2",
+        ])
         // A warm-up, so the database connections and caches the run will use are open already.
         for target in RequestMutator.targets { _ = try await served.request(target) }
         let start = served.footprint
@@ -184,7 +190,8 @@ import Testing
         FuzzBudget.report(
             "serve: \(tally.requests) requests on \(tally.connections) connections, \(tally.responses) responses, "
                 + "statuses \(tally.statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")); "
-                + "RSS \(start.residentKB) → \(end.residentKB) KB, descriptors \(start.descriptors) → \(end.descriptors)"
+                + "RSS \(start.residentKB) → \(end.residentKB) KB, descriptors \(start.descriptors) → \(end.descriptors); "
+                + "\(tally.cutWhileUnread) responses cut after \(Int(Self.idleTimeout)) s unread"
         )
         #expect(tally.invalid.isEmpty, "\(tally.invalid.prefix(5))")
         #expect(tally.hangs.isEmpty, "\(tally.hangs.prefix(5))")
@@ -193,6 +200,9 @@ import Testing
         #expect(served.process.isRunning)
         #expect(await served.stop() == 0)
     }
+
+    /// The served registry's idle timeout, short so that the run's idle connections end soon.
+    static let idleTimeout = 2.0
 
     static func run(worker: Int, port: Int, requests: Int, deadline: Date) -> Tally {
         var mutator = RequestMutator(seed: FuzzBudget.seed &+ UInt64(worker) &* 7919)
@@ -214,7 +224,8 @@ import Testing
                 start = cut
             }
             client.shutdownWrite()
-            let (bytes, closed) = Self.readUntilClosed(client.fd)
+            let sentAt = Date()
+            let (bytes, closed, reset) = Self.readUntilClosed(client.fd)
             // A reset rather than TIME_WAIT for each of the run's connections.
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(client.fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
@@ -226,6 +237,9 @@ import Testing
                 continue
             }
             switch ResponseChecker.responses(bytes, firstIsHead: fuzzCase.head) {
+            case .failure where reset && Date().timeIntervalSince(sentAt) >= Self.idleTimeout:
+                // On a loaded machine this client read too slowly for the server's idle timeout.
+                tally.cutWhileUnread += 1
             case .failure(let invalid): tally.invalid.append("\(invalid) after \(sent)")
             case .success(let responses):
                 if responses.isEmpty && !bytes.isEmpty { tally.invalid.append("bytes but no response after \(sent)") }
@@ -253,7 +267,7 @@ import Testing
     }
 
     /// The bytes until the server closes; `closed` false when the receive timeout came first.
-    static func readUntilClosed(_ fd: Int32) -> (bytes: [UInt8], closed: Bool) {
+    static func readUntilClosed(_ fd: Int32) -> (bytes: [UInt8], closed: Bool, reset: Bool) {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -261,9 +275,9 @@ import Testing
             if count > 0 {
                 bytes += buffer[0..<count]
             } else if count == 0 || errno == ECONNRESET {
-                return (bytes, true)
+                return (bytes, true, count < 0)
             } else if errno != EINTR {
-                return (bytes, false)
+                return (bytes, false, false)
             }
         }
     }

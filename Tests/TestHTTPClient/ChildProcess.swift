@@ -31,14 +31,11 @@ public enum ChildProcess {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = try FileHandle(forWritingTo: errors)
+        let exit = ProcessExit(process)
         try process.run()
-        let stdout = await TestClient.offPool {
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return data
-        }
+        let stdout = await TestClient.offPool { out.fileHandleForReading.readDataToEndOfFile() }
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            status: await exit.status(), stdout: String(decoding: stdout, as: UTF8.self),
             stderr: try String(contentsOf: errors, encoding: .utf8))
     }
 

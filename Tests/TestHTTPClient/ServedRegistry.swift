@@ -10,6 +10,7 @@ import TestHTTPClient
 /// process can be measured (resident memory, open descriptors) from /proc.
 public final class ServedRegistry: @unchecked Sendable {
     public let process: Process
+    private let exit: ProcessExit
     public let port: Int
     public let logFile: URL
 
@@ -39,6 +40,7 @@ public final class ServedRegistry: @unchecked Sendable {
         }
         process.standardError = try FileHandle(forWritingTo: logFile)
         process.standardOutput = FileHandle.nullDevice
+        exit = ProcessExit(process)
         try process.run()
         var port = 0
         for _ in 0..<2400 where port == 0 {
@@ -99,11 +101,7 @@ public final class ServedRegistry: @unchecked Sendable {
     /// SIGTERM, then the exit status.
     public func stop() async -> Int32 {
         process.terminate()
-        let process = process
-        return await TestClient.offPool {
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
+        return await exit.status()
     }
 }
 

@@ -25,9 +25,12 @@ import Testing
         ]
         orjson.standardOutput = FileHandle.nullDevice
         orjson.standardError = FileHandle.nullDevice
+        // A semaphore, not waitUntilExit(), which can miss the child's exit on Linux.
+        let exited = DispatchSemaphore(value: 0)
+        orjson.terminationHandler = { _ in exited.signal() }
         var found = false
         if (try? orjson.run()) != nil {
-            orjson.waitUntilExit()
+            exited.wait()
             found = orjson.terminationStatus == 0
         }
         if !found { missing.append("orjson") }
