@@ -131,7 +131,20 @@ import Testing
                 #expect(emsp.code == 2001)
                 let sur = try await post("CPO", "CL*SUR")
                 #expect(sur.code == 2001)
-                #expect(try await post("CPO", "CL*VLT", url: "http://127.0.0.1:1/versions").code == 3001)
+                // Whatever an http(s) url points at (a closed port, a page that is no versions
+                // endpoint, one that is missing), one answer that tells nothing of it and echoes
+                // nothing; another scheme is never called.
+                let answers = try await [
+                    "http://127.0.0.1:1/versions", platform.base + "/api/v1/openapi.json", platform.base + "/nope",
+                ].asyncMap { try await post("CPO", "CL*VLT", url: $0) }
+                #expect(answers.allSatisfy { $0.code == 3001 }, "\(answers)")
+                #expect(Set(answers.map { "\($0.data.map { "\($0)" } ?? "")" }).count == 1, "\(answers)")
+                for url in ["ftp://127.0.0.1/versions", "file:///etc/passwd"] {
+                    let refused = try await post("CPO", "CL*VLT", url: url)
+                    #expect(
+                        refused.code == 2001
+                            && refused.data == .string("credentials: url: an http(s) URL of the versions endpoint"))
+                }
                 #expect(
                     try await registry.call("POST", path, token: tokenA, body: #"{"token": "x"}"#).code == 2001)
                 #expect(try await registryStore.register.peers().isEmpty)
@@ -288,5 +301,14 @@ import Testing
                 #expect(connector?["last_updated"] != nil)
             }
         }
+    }
+}
+
+extension Array {
+    /// `transform` applied to each element in order, awaited one after another.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }

@@ -3,7 +3,6 @@
 #endif
 import Foundation
 import TestFixtures
-import TestHTTPClient
 
 /// `chargereg serve` as a user runs it, for tests that talk to it over raw sockets: standard
 /// error goes to a file (a busy server's access log would fill a pipe and stall it), and the

@@ -118,8 +118,13 @@ public struct OCPICredentialsAPI: Sendable {
         client.base64Token = version != .v2_1_1
         let details: OCPIVersionDetails
         do { details = try await CredentialsHandshake.details(theirs.url, client: &client, version: version) } catch {
+            // One answer whatever went wrong, so that the handshake tells nothing of the hosts and
+            // ports it was pointed at (no open-or-closed, no echo of what answered); the reason is
+            // in the access log.
             return OCPIResponse.failure(
-                .ok, code: 3001, "cannot read your versions with the token you sent: \(error)", request)
+                .ok, code: 3001,
+                "cannot read the versions at the url you sent with the token you sent; it must be your versions endpoint, over http or https",
+                request, logging: error)
         }
         guard let credentialsURL = details.url(of: "credentials") else {
             return OCPIResponse.failure(

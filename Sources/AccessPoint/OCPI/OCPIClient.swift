@@ -44,9 +44,15 @@ public struct OCPIClient: Sendable {
         return try await call("GET", url)
     }
 
-    /// One request; anything but HTTP 200 is an error naming the URL.
+    /// One request; anything but HTTP 200 is an error naming the URL. Only `http` and `https`
+    /// URLs are called (OCPI 2.2.1 §4.1: HTTPS; plain HTTP for tests and a proxy in front).
     func call(_ method: String, _ url: String, body: [UInt8]? = nil) async throws -> Response {
-        guard let target = URL(string: url) else { throw OCPICallError.malformed(url: url, reason: "not a URL") }
+        guard let target = URL(string: url), let scheme = target.scheme?.lowercased(), target.host != nil else {
+            throw OCPICallError.malformed(url: url, reason: "not a URL")
+        }
+        guard scheme == "https" || scheme == "http" else {
+            throw OCPICallError.malformed(url: url, reason: "only http and https URLs are called, not \(scheme)")
+        }
         var request = URLRequest(url: target, timeoutInterval: timeout)
         request.httpMethod = method
         if let token {
