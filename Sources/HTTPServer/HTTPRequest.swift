@@ -10,6 +10,8 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// The authority of an absolute-form target (RFC 9112 §3.2.2), which replaces `Host`.
     var absoluteFormHost: String?
+    /// The client's address as the server's socket sees it (`203.0.113.7`); nil in-process.
+    public var clientAddress: String?
 
     public init(
         method: String, target: String, minorVersion: Int = 1, headers: HTTPHeaders = HTTPHeaders(),

@@ -21,6 +21,9 @@ public struct HTTPRouter: Sendable {
     }
 
     private var routes: [Route] = []
+    /// Asked before every routed request with the route's pattern: a response answers in the
+    /// handler's place (a rate limit, say), nil lets the handler answer.
+    public var gate: (@Sendable (HTTPRequest, String) async -> HTTPResponse?)?
     /// What to answer when no route matches the path.
     public var notFound: @Sendable (HTTPRequest) -> HTTPResponse = { _ in
         .json(Array(#"{"error":"not_found","message":"no such path"}"#.utf8), status: .notFound)
@@ -65,6 +68,9 @@ public struct HTTPRouter: Sendable {
         var allowed: [String] = []
         for route in routes {
             guard let parameters = Self.match(route.pattern, segments) else { continue }
+            if route.method == request.method || (request.method == "HEAD" && route.method == "GET") {
+                if let gate, let answer = await gate(request, route.text) { return (answer, route.text) }
+            }
             if route.method == request.method {
                 return (await route.handler(request, parameters), route.text)
             }

@@ -5,6 +5,7 @@ import OCPI
 import RegistryCore
 import Storage
 import TestDatabases
+import TestFixtures
 import Testing
 
 @testable import AccessPoint
@@ -301,14 +302,5 @@ import Testing
                 #expect(connector?["last_updated"] != nil)
             }
         }
-    }
-}
-
-extension Array {
-    /// `transform` applied to each element in order, awaited one after another.
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
     }
 }

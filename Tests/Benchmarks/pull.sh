@@ -21,7 +21,7 @@ if [ ! -f "$source_db" ]; then
     rm -f "$work/feed.json"
 fi
 echo "Sender: $locations locations, $(sqlite3 "$source_db" 'select count(*) from evses') EVSEs"
-"$bin" serve --database "$source_db" --listen "127.0.0.1:$source_port" 2>/dev/null &
+"$bin" serve --database "$source_db" --listen "127.0.0.1:$source_port" --rate-limit 0 2>/dev/null &
 sender=$!
 trap 'kill $sender 2>/dev/null' EXIT
 sleep 1

@@ -162,6 +162,7 @@ import Testing
         #expect(ingest.status == 0, "\(ingest.stderr)")
         let served = try await ServedRegistry([
             "--database", database, "--idle-timeout", "\(Int(Self.idleTimeout))", "--request-timeout", "2",
+            "--rate-limit", "0",
         ])
         // A warm-up, so the database connections and caches the run will use are open already.
         for target in RequestMutator.targets { _ = try await served.request(target) }

@@ -38,7 +38,7 @@ import Testing
     /// A client pipelining requests for 1,000 locations each (about 1 MB per answer) and never
     /// reading: the server's memory stays bounded (the issue measured 2 MB more per request).
     @Test func pipeliningWithoutReadingKeepsMemoryBounded() async throws {
-        let served = try await ServedRegistry(["--database", try await Self.database])
+        let served = try await ServedRegistry(["--database", try await Self.database, "--rate-limit", "0"])
         let count = Self.long ? 10_000 : 1_000
         let before = served.footprint
         let client = try TestClient(port: served.port, timeout: 5)
@@ -64,7 +64,7 @@ import Testing
     /// Idle connections from one address take at most its share; another client is served.
     @Test func idleConnectionsFromOneAddressDoNotLockOthersOut() async throws {
         Self.raiseOwnDescriptorLimit()
-        let served = try await ServedRegistry(["--database", try await Self.database])
+        let served = try await ServedRegistry(["--database", try await Self.database, "--rate-limit", "0"])
         let count = Self.long ? 5_000 : 600
         let idle = await TestClient.offPool {
             (0..<count).compactMap { _ in try? TestClient(port: served.port, timeout: 5) }
@@ -136,7 +136,7 @@ import Testing
 
     /// Requests with invented methods and paths add no metric series.
     @Test func metricsStaySmallWhateverMethodsAndPathsArrive() async throws {
-        let served = try await ServedRegistry(["--database", try await Self.database])
+        let served = try await ServedRegistry(["--database", try await Self.database, "--rate-limit", "0"])
         let count = Self.long ? 100_000 : 3_000
         let port = served.port
         await TestClient.offPool {

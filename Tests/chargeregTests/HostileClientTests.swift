@@ -169,6 +169,30 @@ import Testing
         await sender.shutdown()
     }
 
+    /// A client address over its rate gets 429 with Retry-After (RFC 6585 §4), others and health
+    /// checks go on; applications have their own tight bucket. The rates are so slow that no
+    /// token comes back during the test, however slow the machine.
+    @Test func aFloodFromOneAddressIsAnswered429() async throws {
+        let served = try await ServedRegistry([
+            "--database", CLI.database(), "--rate-limit", "0.001", "--rate-burst", "3",
+            "--applications-per-minute", "1",
+        ])
+        let statuses = try await Array(0..<5).asyncMap { _ in try await served.request("/api/v1/stats")?.status ?? 0 }
+        #expect(statuses == [200, 200, 200, 429, 429], "\(statuses)")
+        let limited = try #require(try await served.request("/api/v1/locations"))
+        #expect(limited.status == 429 && Int(limited.headers["retry-after"] ?? "") ?? 0 >= 1, "\(limited)")
+        #expect(limited.body.contains("at most 0.001 requests a second from one address"))
+        #expect(try await served.request("/api/v1/stats", from: "127.0.0.2")?.status == 200)
+        #expect(try await served.request("/api/v1/healthz")?.status == 200)
+        let application = #"{"organisation": {}}"#
+        let first = try await served.request("/api/v1/applications", method: "POST", body: application)
+        let second = try await served.request("/api/v1/applications", method: "POST", body: application)
+        #expect(first?.status != 429 && second?.status == 429, "\(String(describing: second))")
+        let metrics = try #require(try await served.request("/api/v1/metrics"))
+        #expect(metrics.body.contains(#"route="/api/v1/stats",method="GET",status="429"} 2"#), "\(metrics.body)")
+        #expect(await served.stop() == 0)
+    }
+
     @Test func aSecondServeOnTheSameAddressFailsClearly() async throws {
         let database = CLI.database()
         let first = try await ServedRegistry(["--database", database])

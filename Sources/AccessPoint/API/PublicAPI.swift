@@ -29,6 +29,10 @@ public struct PublicAPI: Sendable {
     /// Receiver, credentials) and the open-data dumps.
     public func routes(into router: inout HTTPRouter) {
         let api = self
+        let limiter = RateLimiter(settings.rateLimits)
+        router.gate = { request, route in
+            limiter.refusal(request, route: route, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9)
+        }
         RegisterAPI(store: store).routes(into: &router)
         OCPISenderAPI(store: store, settings: settings).routes(into: &router)
         OCPIReceiverAPI(store: store).routes(into: &router)

@@ -17,6 +17,8 @@ public struct AccessPointSettings: Sendable {
     public var quality: QualityRulebook
     /// What timeliness is measured against.
     public var clock: RegistryClock
+    /// How often one client address may call (`RateLimits`).
+    public var rateLimits = RateLimits()
 
     /// The base of absolute links in answer to `request`: `publicURL`, else `http://` and its `Host`.
     func baseURL(_ request: HTTPRequest) -> String {

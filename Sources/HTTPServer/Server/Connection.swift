@@ -38,6 +38,12 @@ final class Connection {
 
     var hasPendingOutput: Bool { written < output.count }
 
+    /// `client` in dotted form.
+    var clientAddress: String {
+        let host = UInt32(bigEndian: client)
+        return [24, 16, 8, 0].map { String((host >> $0) & 0xFF) }.joined(separator: ".")
+    }
+
     /// Appends bytes to the output, dropping what was written; `endsResponse` marks the end of
     /// a complete response.
     func queue(_ bytes: [UInt8], endsResponse: Bool) {

@@ -185,7 +185,8 @@ final class EventLoop: @unchecked Sendable {
         guard connection.wantsInput(server.configuration) else { return updateInterest(connection) }
         let request: HTTPRequest
         do {
-            guard let next = try connection.parser.next() else { return updateInterest(connection) }
+            guard var next = try connection.parser.next() else { return updateInterest(connection) }
+            next.clientAddress = connection.clientAddress
             request = next
         } catch {
             server.log(method: "-", target: "-", status: error.status.code, duration: 0, requestID: nil)

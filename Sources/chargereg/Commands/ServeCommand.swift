@@ -40,6 +40,16 @@ enum ServeCommand: RegistryCommand {
                 "--idle-timeout", value: "SECONDS",
                 help: "Close a connection idle, or not reading its response, this long (default 60)."),
             OptionSpec(
+                "--rate-limit", value: "N",
+                help:
+                    "Public reads a second from one client address (default 50, 0: no limit); beyond, 429 with Retry-After."
+            ),
+            OptionSpec(
+                "--rate-burst", value: "N", help: "Public reads one client address may make at once (default 100)."),
+            OptionSpec(
+                "--applications-per-minute", value: "N",
+                help: "Applications for a code a minute from one client address (default 5, 0: no limit)."),
+            OptionSpec(
                 "--request-timeout", value: "SECONDS",
                 help: "A request must arrive whole this soon after its first byte, or 408 (default 10)."),
             QualityCommand.qualityPolicyOption,
@@ -103,9 +113,22 @@ enum ServeCommand: RegistryCommand {
             throw UsageError(command: spec.name, message: "--quality-interval: a whole number of seconds ≥ 1")
         }
         let rulebook = try QualityCommand.rulebook(arguments, command: spec.name)
-        let settings = AccessPointSettings(
+        var rateLimits = RateLimits()
+        func rate(_ name: String, _ value: inout Double, minimum: Double) throws {
+            guard let text = arguments.value(name) else { return }
+            guard let number = Double(text), number.isFinite, number >= minimum, number <= 1_000_000 else {
+                throw UsageError(
+                    command: spec.name, message: "\(name): '\(text)' is not a number from \(Int(minimum)) to 1000000")
+            }
+            value = number
+        }
+        try rate("--rate-limit", &rateLimits.readsPerSecond, minimum: 0)
+        try rate("--rate-burst", &rateLimits.readBurst, minimum: 1)
+        try rate("--applications-per-minute", &rateLimits.applicationsPerMinute, minimum: 0)
+        var settings = AccessPointSettings(
             publicURL: arguments.value("--public-url"), ocpiRequiresToken: arguments.flag("--ocpi-token-required"),
             licence: arguments.value("--licence") ?? ExportCommand.defaultLicence, quality: rulebook)
+        settings.rateLimits = rateLimits
         if let url = settings.publicURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count < 10 {
             throw UsageError(command: spec.name, message: "--public-url: '\(url)' is not an http(s) URL")
         }

@@ -1,0 +1,87 @@
+import HTTPServer
+import Synchronization
+
+/// How often one client address may call the access point: a token bucket per address and kind
+/// of request, so bursts pass and a steady flood is answered `429 Too Many Requests` with
+/// `Retry-After` (RFC 6585 §4). Public reads (the read API, the Sender, the dumps, the register)
+/// share one generous bucket; applications for a code have a tight one, as each reaches the
+/// office's desk. Health and metrics are never limited, so monitoring sees an overloaded server.
+public struct RateLimits: Sendable {
+    /// Public reads per second per address (0: no limit), and how many may come at once.
+    public var readsPerSecond = 50.0
+    public var readBurst = 100.0
+    /// Applications per minute per address (0: no limit), all of which may come at once.
+    public var applicationsPerMinute = 5.0
+
+    public init() {}
+
+    /// No limits at all (in-process tests and benchmarks).
+    public static let none: RateLimits = {
+        var limits = RateLimits()
+        limits.readsPerSecond = 0
+        limits.applicationsPerMinute = 0
+        return limits
+    }()
+}
+
+/// The buckets of `RateLimits`, one per client address and kind, kept for the addresses seen
+/// lately (a full bucket is forgotten, so the table stays bounded by the clients that are busy).
+final class RateLimiter: Sendable {
+    let limits: RateLimits
+    private let buckets = Mutex<[Key: Bucket]>([:])
+
+    private struct Key: Hashable {
+        let client: String
+        let applications: Bool
+    }
+
+    private struct Bucket {
+        var tokens: Double
+        var updated: Double
+    }
+
+    init(_ limits: RateLimits) { self.limits = limits }
+
+    /// The `429` for `request` to `route` when its client has used up its bucket, else nil.
+    func refusal(_ request: HTTPRequest, route: String, now: Double) -> HTTPResponse? {
+        guard let client = request.clientAddress else { return nil }
+        let applications = request.method == "POST" && route == "/api/v1/applications"
+        let (rate, burst): (Double, Double)
+        if applications {
+            (rate, burst) = (limits.applicationsPerMinute / 60, max(1, limits.applicationsPerMinute))
+        } else if ["GET", "HEAD"].contains(request.method), !["/api/v1/healthz", "/api/v1/metrics"].contains(route),
+            !route.hasPrefix("/api/v1/office")
+        {
+            (rate, burst) = (limits.readsPerSecond, limits.readBurst)
+        } else {
+            return nil
+        }
+        guard rate > 0 else { return nil }
+        let wait: Double? = buckets.withLock { buckets in
+            let key = Key(client: client, applications: applications)
+            var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
+            bucket.tokens = min(burst, bucket.tokens + max(0, now - bucket.updated) * rate)
+            bucket.updated = now
+            defer {
+                if buckets.count > 100_000 { buckets = buckets.filter { $0.value.tokens < burst } }
+                buckets[key] = bucket
+            }
+            guard bucket.tokens >= 1 else { return (1 - bucket.tokens) / rate }
+            bucket.tokens -= 1
+            return nil
+        }
+        guard let wait else { return nil }
+        var response = APIError.response(
+            .tooManyRequests, "rate_limited",
+            applications
+                ? "at most \(Self.number(limits.applicationsPerMinute)) applications a minute from one address"
+                : "at most \(Self.number(limits.readsPerSecond)) requests a second from one address (bursts of \(Self.number(burst)))"
+        )
+        response.headers.set("Retry-After", String(Int(wait.rounded(.up))))
+        return response
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
