@@ -27,9 +27,10 @@ import Testing
 
         /// `party` is its own OCPI party; `approved` the codes its office has issued. Its OCPI
         /// endpoints need a token, unless `open` (a platform whose versions anyone may read).
-        static func start(_ store: any Store, party: String, name: String, approved: [String], open: Bool = false)
-            async throws -> Node
-        {
+        /// `local`: peers on this machine may register (the tests' peers all are).
+        static func start(
+            _ store: any Store, party: String, name: String, approved: [String], open: Bool = false, local: Bool = true
+        ) async throws -> Node {
             let register = store.register
             var settings = OfficeSettings(countries: ["CL"])
             settings.ocpiParty = try PartyCode(parsing: party)
@@ -39,9 +40,9 @@ import Testing
                 try await RepositoryLinkTests.approve(
                     register, "Org \(code)", company: "7\(index).111.222-3", code: code)
             }
-            return Node(
-                store: store,
-                server: try OCPISenderTests.serve(store, settings: AccessPointSettings(ocpiRequiresToken: !open)))
+            var access = AccessPointSettings(ocpiRequiresToken: !open)
+            access.outbound.allowsLocalAddresses = local
+            return Node(store: store, server: try OCPISenderTests.serve(store, settings: access))
         }
 
         func tokenA(for party: String) async throws -> String {
@@ -189,6 +190,42 @@ import Testing
 
     /// The office points the registry at a peer's versions URL with the peer's token A
     /// (direction b), and the peer, an access point too, registers it the other way (direction a).
+    /// A peer cannot send the registry to its own machine or to link-local addresses (a cloud's
+    /// metadata service): outside development, the handshake refuses such URLs before calling
+    /// them, and token A stays usable.
+    @Test func aPeerCannotPointTheRegistryAtLocalAddresses() async throws {
+        try await TestBackend.sqlite.withStore { registryStore, _ in
+            try await TestBackend.sqlite.withStore { operatorStore, _ in
+                let registry = try await Node.start(
+                    registryStore, party: "CL*RCN", name: "Registro Nacional", approved: ["CL*VLT"], local: false)
+                let platform = try await Node.start(
+                    operatorStore, party: "CL*VLT", name: "Voltaje", approved: [], open: true)
+                let tokenA = try await registry.tokenA(for: "CL*VLT")
+                for url in [
+                    platform.versions, "http://localhost:\(platform.server.port)/ocpi/versions",
+                    "http://169.254.169.254/latest/meta-data/", "http://[::1]:\(platform.server.port)/ocpi/versions",
+                ] {
+                    let answer = try await registry.call(
+                        "POST", "/ocpi/2.2.1/credentials", token: tokenA,
+                        body: Self.credentials(token: "token-b", url: url, role: "CPO", party: "CL*VLT"))
+                    #expect(answer.code == 3001, "\(url): \(answer)")
+                }
+                #expect(try await registry.call("GET", "/ocpi/2.2.1/credentials", token: tokenA).status == 200)
+                #expect(try await registryStore.register.peers().isEmpty)
+                #expect(OutboundPolicy.isLocal("127.0.0.1") && OutboundPolicy.isLocal("::ffff:127.0.0.2"))
+                #expect(OutboundPolicy.isLocal("169.254.169.254") && OutboundPolicy.isLocal("fe80::1"))
+                #expect(!OutboundPolicy.isLocal("203.0.113.7") && !OutboundPolicy.isLocal("2001:db8::1"))
+                let refusal = await OutboundPolicy().refusal(of: "http://localhost:1/x")
+                #expect(refusal?.hasSuffix("a loopback, link-local or unspecified address") == true, "\(refusal ?? "")")
+                #expect(
+                    await OutboundPolicy().refusal(of: "gopher://example.org/") == "only http and https URLs are called"
+                )
+                await registry.server.shutdown()
+                await platform.server.shutdown()
+            }
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func theRegistryRegistersWithAPeerAndBack(_ backend: TestBackend) async throws {
         try await backend.withStore { registryStore, _ in

@@ -40,8 +40,8 @@ import Testing
         let theirs = directory.appendingPathComponent("theirs.sqlite").path
         _ = try await CLI.run(["migrate", "--database", ours])
         _ = try await CLI.run(["migrate", "--database", theirs])
-        let us = try await ServedRegistry(["--database", ours])
-        let them = try await ServedRegistry(["--database", theirs, "--ocpi-token-required"])
+        let us = try await ServedRegistry(["--database", ours, "--allow-local-peers"])
+        let them = try await ServedRegistry(["--database", theirs, "--ocpi-token-required", "--allow-local-peers"])
         defer {
             us.process.terminate()
             them.process.terminate()

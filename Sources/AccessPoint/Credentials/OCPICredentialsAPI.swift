@@ -113,6 +113,7 @@ public struct OCPICredentialsAPI: Sendable {
                 .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
         }
         var client = OCPIClient(token: theirs.token)
+        client.outbound = settings.outbound
         client.timeout = handshake.timeout
         client.retries = 1
         client.base64Token = version != .v2_1_1
@@ -129,6 +130,13 @@ public struct OCPICredentialsAPI: Sendable {
         guard let credentialsURL = details.url(of: "credentials") else {
             return OCPIResponse.failure(
                 .ok, code: 3003, "\(theirs.url) \(version.rawValue) lists no credentials endpoint", request)
+        }
+        // The endpoints are called later (pulls of the Sender): each must be one the policy allows.
+        for endpoint in details.endpoints {
+            if let refusal = await settings.outbound.refusal(of: endpoint.url) {
+                return OCPIResponse.failure(
+                    .ok, code: 3001, "your \(endpoint.identifier) endpoint cannot be used: \(refusal)", request)
+            }
         }
         let token = AccessToken.generateOCPI()
         let endpoints = PeerEndpoints(theirs, credentialsURL: credentialsURL, details: details)

@@ -19,6 +19,8 @@ public struct AccessPointSettings: Sendable {
     public var clock: RegistryClock
     /// How often one client address may call (`RateLimits`).
     public var rateLimits = RateLimits()
+    /// Where a peer registering by the handshake may send the registry (`OutboundPolicy`).
+    public var outbound = OutboundPolicy()
 
     /// The base of absolute links in answer to `request`: `publicURL`, else `http://` and its `Host`.
     func baseURL(_ request: HTTPRequest) -> String {

@@ -17,6 +17,9 @@ public struct OCPIClient: Sendable {
     /// waiting `backoff`, then twice as long, and so on.
     public var retries = 3
     public var backoff: Duration = .milliseconds(500)
+    /// Checked before every call when the URLs come from a caller the registry does not control
+    /// (the credentials handshake); nil for the office's own calls.
+    public var outbound: OutboundPolicy?
 
     public init(token: String? = nil) { self.token = token }
 
@@ -52,6 +55,9 @@ public struct OCPIClient: Sendable {
         }
         guard scheme == "https" || scheme == "http" else {
             throw OCPICallError.malformed(url: url, reason: "only http and https URLs are called, not \(scheme)")
+        }
+        if let outbound, let refusal = await outbound.refusal(of: url) {
+            throw OCPICallError.malformed(url: url, reason: refusal)
         }
         var request = URLRequest(url: target, timeoutInterval: timeout)
         request.httpMethod = method

@@ -40,6 +40,11 @@ enum ServeCommand: RegistryCommand {
                 "--idle-timeout", value: "SECONDS",
                 help: "Close a connection idle, or not reading its response, this long (default 60)."),
             OptionSpec(
+                "--allow-local-peers",
+                help:
+                    "Development only: peers registering by the OCPI handshake may name loopback and link-local URLs."
+            ),
+            OptionSpec(
                 "--rate-limit", value: "N",
                 help:
                     "Public reads a second from one client address (default 50, 0: no limit); beyond, 429 with Retry-After."
@@ -129,6 +134,7 @@ enum ServeCommand: RegistryCommand {
             publicURL: arguments.value("--public-url"), ocpiRequiresToken: arguments.flag("--ocpi-token-required"),
             licence: arguments.value("--licence") ?? ExportCommand.defaultLicence, quality: rulebook)
         settings.rateLimits = rateLimits
+        settings.outbound.allowsLocalAddresses = arguments.flag("--allow-local-peers")
         if let url = settings.publicURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count < 10 {
             throw UsageError(command: spec.name, message: "--public-url: '\(url)' is not an http(s) URL")
         }
