@@ -104,13 +104,13 @@ import Testing
                         await registry.server.shutdown(); await platform.server.shutdown()
                     }
                 }
-                let tokenA = try await registry.tokenA(for: "CL*VLT")
+                var tokenA = try await registry.tokenA(for: "CL*VLT")
                 let path = "/ocpi/2.2.1/credentials"
-                func post(_ role: String, _ party: String, url: String? = nil, token: String = tokenA) async throws
+                func post(_ role: String, _ party: String, url: String? = nil, token: String? = nil) async throws
                     -> (status: Int, code: Int, data: JSONValue?)
                 {
                     try await registry.call(
-                        "POST", path, token: token,
+                        "POST", path, token: token ?? tokenA,
                         body: Self.credentials(
                             token: "token-b-of-the-operator", url: url ?? platform.versions, role: role, party: party))
                 }
@@ -126,21 +126,32 @@ import Testing
                 let ours = try await registry.call("GET", path, token: tokenA)
                 #expect(ours.status == 200 && Self.token(ours.data) == tokenA)
 
-                // Refusals leave token A usable: a wrong token, roles the register does not back,
-                // a versions URL that cannot be read, a body that is no credentials object.
+                // Refusals leave token A usable up to the fifth: a wrong token, roles the register
+                // does not back, versions URLs that cannot be read. Whatever an http(s) url points
+                // at (a closed port, a page that is no versions endpoint, one that is missing), one
+                // answer that tells nothing of it and echoes nothing.
                 #expect(try await post("CPO", "CL*VLT", token: "cr_operator_wrong").status == 401)
                 let emsp = try await post("EMSP", "CL*VLT")
                 #expect(emsp.code == 2001)
                 let sur = try await post("CPO", "CL*SUR")
                 #expect(sur.code == 2001)
-                // Whatever an http(s) url points at (a closed port, a page that is no versions
-                // endpoint, one that is missing), one answer that tells nothing of it and echoes
-                // nothing; another scheme is never called.
                 let answers = try await [
                     "http://127.0.0.1:1/versions", platform.base + "/api/v1/openapi.json", platform.base + "/nope",
                 ].asyncMap { try await post("CPO", "CL*VLT", url: $0) }
                 #expect(answers.allSatisfy { $0.code == 3001 }, "\(answers)")
-                #expect(Set(answers.map { "\($0.data.map { "\($0)" } ?? "")" }).count == 1, "\(answers)")
+                let messages = answers.map { if case .string(let text)? = $0.data { text } else { "" } }
+                #expect(messages[0] == messages[1] && messages[2].hasPrefix(messages[0]), "\(messages)")
+                // The fifth failure burns token A; the office reads why in the audit log.
+                #expect(
+                    messages[2].hasSuffix(
+                        "that was the last registration this token A allows: ask the office for a new one"))
+                #expect(try await post("CPO", "CL*VLT").status == 401)
+                let audit = try await registryStore.register.auditLog(limit: 50)
+                #expect(audit.filter { $0.action == "registration-failed" }.count == 5)
+                #expect(audit.contains { $0.action == "token-revoke" && $0.reason?.hasPrefix("burnt after 5") == true })
+
+                // Another scheme is never called.
+                tokenA = try await registry.tokenA(for: "CL*VLT")
                 for url in ["ftp://127.0.0.1/versions", "file:///etc/passwd"] {
                     let refused = try await post("CPO", "CL*VLT", url: url)
                     #expect(

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestFixtures
 
 /// A program run to its end as a user runs it: exit status, standard output, standard error.
@@ -32,11 +33,20 @@ public enum ChildProcess {
         process.standardOutput = out
         process.standardError = try FileHandle(forWritingTo: errors)
         let exit = ProcessExit(process)
-        try process.run()
+        try launch(process)
         let stdout = await TestClient.offPool { out.fileHandleForReading.readDataToEndOfFile() }
         return Result(
             status: await exit.status(), stdout: String(decoding: stdout, as: UTF8.self),
             stderr: try String(contentsOf: errors, encoding: .utf8))
+    }
+
+    private static let launching = Mutex(())
+
+    /// Starts `process`, one launch at a time in this test process: Foundation's `Process.run()`
+    /// on Linux was seen to crash (a bad pointer in its copy of the arguments) when several
+    /// threads launched at once.
+    public static func launch(_ process: Process) throws {
+        try launching.withLock { _ in try process.run() }
     }
 
     /// Runs the built `chargereg` with `arguments` to its end.

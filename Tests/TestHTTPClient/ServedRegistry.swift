@@ -40,7 +40,7 @@ public final class ServedRegistry: @unchecked Sendable {
         process.standardError = try FileHandle(forWritingTo: logFile)
         process.standardOutput = FileHandle.nullDevice
         exit = ProcessExit(process)
-        try process.run()
+        try ChildProcess.launch(process)
         var port = 0
         for _ in 0..<2400 where port == 0 {
             let log = Self.read(logFile)

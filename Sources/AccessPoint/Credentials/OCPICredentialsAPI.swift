@@ -91,22 +91,34 @@ public struct OCPICredentialsAPI: Sendable {
         _ version: OCPIVersion, _ caller: OCPICaller, _ ours: OCPICredentials.Role, _ handshake: CredentialsHandshake,
         replacing peer: OCPIPeer?, _ request: HTTPRequest
     ) async -> HTTPResponse {
+        /// A refused registration: with a token A, recorded for the office, and the token burnt
+        /// at the fifth (`PartyRegister.recordFailedRegistration`).
+        func failed(_ code: Int, _ message: String, reason: String? = nil, logging error: (any Error)? = nil) async
+            -> HTTPResponse
+        {
+            var message = message
+            if peer == nil, caller.token.purpose == .registration,
+                (try? await store.register.recordFailedRegistration(
+                    token: caller.token.id, reason: "\(code): \(reason ?? message)")) == true
+            {
+                message += "; that was the last registration this token A allows: ask the office for a new one"
+            }
+            return OCPIResponse.failure(.ok, code: code, message, request, logging: error)
+        }
         let theirs: OCPICredentials
         do {
             theirs = try OCPICredentials.parse(try JSONParser.parse(request.body), version: version)
         } catch let error as CredentialsProblem {
-            return OCPIResponse.failure(.ok, code: 2001, "credentials: \(error)", request)
+            return await failed(2001, "credentials: \(error)")
         } catch {
-            return OCPIResponse.failure(.ok, code: 2001, "the body is not JSON: \(error)", request)
+            return await failed(2001, "the body is not JSON: \(error)")
         }
         let allowed = caller.token.parties.compactMap { try? PartyCode(parsing: $0) }
         do {
             let problems = try await CredentialsHandshake.roleProblems(
                 theirs.roles, allowed: allowed, register: store.register)
             guard problems.isEmpty else {
-                return OCPIResponse.failure(
-                    .ok, code: 2001, "your roles do not match the register: " + problems.joined(separator: "; "),
-                    request)
+                return await failed(2001, "your roles do not match the register: " + problems.joined(separator: "; "))
             }
         } catch {
             return OCPIResponse.failure(
@@ -122,20 +134,18 @@ public struct OCPICredentialsAPI: Sendable {
             // One answer whatever went wrong, so that the handshake tells nothing of the hosts and
             // ports it was pointed at (no open-or-closed, no echo of what answered); the reason is
             // in the access log.
-            return OCPIResponse.failure(
-                .ok, code: 3001,
+            return await failed(
+                3001,
                 "cannot read the versions at the url you sent with the token you sent; it must be your versions endpoint, over http or https",
-                request, logging: error)
+                reason: "\(error)", logging: error)
         }
         guard let credentialsURL = details.url(of: "credentials") else {
-            return OCPIResponse.failure(
-                .ok, code: 3003, "\(theirs.url) \(version.rawValue) lists no credentials endpoint", request)
+            return await failed(3003, "\(theirs.url) \(version.rawValue) lists no credentials endpoint")
         }
         // The endpoints are called later (pulls of the Sender): each must be one the policy allows.
         for endpoint in details.endpoints {
             if let refusal = await settings.outbound.refusal(of: endpoint.url) {
-                return OCPIResponse.failure(
-                    .ok, code: 3001, "your \(endpoint.identifier) endpoint cannot be used: \(refusal)", request)
+                return await failed(3001, "your \(endpoint.identifier) endpoint cannot be used: \(refusal)")
             }
         }
         let token = AccessToken.generateOCPI()

@@ -59,6 +59,32 @@ extension PartyRegister {
         }
     }
 
+    /// Records a registration that failed with token A `id`, with why, in the audit log; the
+    /// `limit`th failure burns the token (revoked, the reasons in the audit log for the office),
+    /// so a token A cannot be used to probe what the registry can reach. True when it was burnt.
+    public func recordFailedRegistration(token id: Int64, reason: String, limit: Int = 5) async throws -> Bool {
+        let now = clock.now()
+        let subject = "token:\(id)"
+        return try await database.transaction { session in
+            try Self.audit(
+                session, at: now, actor: "ocpi", action: "registration-failed", subject: subject, reason: reason)
+            let failures =
+                try session.row(
+                    "SELECT count(*) FROM audit_log WHERE subject = $1 AND action = 'registration-failed'",
+                    [.text(subject)])?.int(0) ?? 0
+            guard failures >= limit else { return false }
+            let burnt = try session.execute(
+                "UPDATE access_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                [.integer(id), .integer(now.microseconds)])
+            if burnt == 1 {
+                try Self.audit(
+                    session, at: now, actor: "ocpi", action: "token-revoke", subject: subject,
+                    reason: "burnt after \(limit) failed registrations; the audit log has each reason")
+            }
+            return burnt == 1
+        }
+    }
+
     static func insertToken(
         _ session: any SQLSession, hash: String, role: TokenRole, purpose: TokenPurpose = .api, parties: [String],
         label: String, createdBy: String, at now: Timestamp
