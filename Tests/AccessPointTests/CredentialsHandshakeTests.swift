@@ -199,8 +199,6 @@ import Testing
         }
     }
 
-    /// The office points the registry at a peer's versions URL with the peer's token A
-    /// (direction b), and the peer, an access point too, registers it the other way (direction a).
     /// A peer cannot send the registry to its own machine or to link-local addresses (a cloud's
     /// metadata service): outside development, the handshake refuses such URLs before calling
     /// them, and token A stays usable.
@@ -237,6 +235,44 @@ import Testing
         }
     }
 
+    /// Issue #19's ownership rule on a feed the handshake made: a platform (CL*HUB) registers,
+    /// and its Sender serves its own location, one of CL*SUR (which authorised it) and one of
+    /// CL*VLT (which did not): the pull stores the first two and refuses the third.
+    @Test(arguments: TestBackend.available)
+    func aFeedTheHandshakeMadeWritesOnlyWhatItsPlatformMay(_ backend: TestBackend) async throws {
+        try await backend.withStore { registryStore, _ in
+            try await backend.withStore { platformStore, _ in
+                let registry = try await Node.start(
+                    registryStore, party: "CL*RCN", name: "Registro Nacional", approved: ["CL*VLT", "CL*SUR", "CL*HUB"])
+                try await registryStore.register.authorise(
+                    try PartyCode(parsing: "CL*HUB"), under: try PartyCode(parsing: "CL*SUR"), actor: "office")
+                let platform = try await Node.start(
+                    platformStore, party: "CL*HUB", name: "Hub", approved: [], open: true)
+                _ = try await OCPISenderTests.ingest(
+                    platformStore,
+                    "["
+                        + ["HUB", "SUR", "VLT"].map { DeliveryOwnershipTests.location($0, "\($0)1") }.joined(
+                            separator: ",")
+                        + "]")
+                let registered = try await registry.call(
+                    "POST", "/ocpi/2.2.1/credentials", token: try await registry.tokenA(for: "CL*HUB"),
+                    body: Self.credentials(token: "token-b", url: platform.versions, role: "CPO", party: "CL*HUB"))
+                #expect(registered.code == 1000, "\(registered)")
+                let feed = try #require(try await registryStore.register.feed(of: try PartyCode(parsing: "CL*HUB")))
+                let report = try #require(await FeedPuller(store: registryStore).pull(feed, kind: .full).report)
+                #expect(report.run.summary.created == 2 && report.run.summary.refused == 1)
+                #expect(report.refusals.first?.reason.contains("CL*VLT is not a code of this delivery") == true)
+                #expect(
+                    try await registryStore.location(LocationKey(countryCode: "CL", partyID: "VLT", locationID: "VLT1"))
+                        == nil)
+                await registry.server.shutdown()
+                await platform.server.shutdown()
+            }
+        }
+    }
+
+    /// The office points the registry at a peer's versions URL with the peer's token A
+    /// (direction b), and the peer, an access point too, registers it the other way (direction a).
     @Test(arguments: TestBackend.available)
     func theRegistryRegistersWithAPeerAndBack(_ backend: TestBackend) async throws {
         try await backend.withStore { registryStore, _ in
