@@ -37,7 +37,8 @@ public struct OCPICredentialsAPI: Sendable {
 
     func handle(_ request: HTTPRequest, _ parameters: PathParameters) async -> HTTPResponse {
         guard let version = OCPIVersion(text: parameters["version"]!), OCPISenderAPI.versions.contains(version) else {
-            return OCPIResponse.failure(.notFound, code: 3002, "unsupported version \(parameters["version"]!)", request)
+            return OCPIResponse.failure(
+                .notFound, code: .unsupportedVersion, "unsupported version \(parameters["version"]!)", request)
         }
         let caller: OCPICaller
         do { caller = try await OCPICaller.identify(request, in: store.register, registrationAllowed: true) } catch {
@@ -48,21 +49,23 @@ public struct OCPICredentialsAPI: Sendable {
         let peer: OCPIPeer?
         do { peer = try await store.register.peer(calling: caller.token.id) } catch {
             return OCPIResponse.failure(
-                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
+                .serviceUnavailable, code: .genericServerError, "the register cannot be read now", request,
+                logging: error)
         }
         if request.method == "DELETE" {
             guard let peer else {
-                return OCPIResponse.failure(.methodNotAllowed, code: 2000, "not registered", request)
+                return OCPIResponse.failure(.methodNotAllowed, code: .genericClientError, "not registered", request)
             }
             do { try await store.register.unregisterPeer(peer.id, actor: "ocpi:\(peer.businessName)") } catch {
                 return OCPIResponse.failure(
-                    .serviceUnavailable, code: 3000, "the register cannot be written now", request, logging: error)
+                    .serviceUnavailable, code: .genericServerError, "the register cannot be written now", request,
+                    logging: error)
             }
             return OCPIResponse.success(nil, request)
         }
         let ours: OCPICredentials.Role
         do { ours = try await handshake.ourRole() } catch {
-            return OCPIResponse.failure(.ok, code: 3000, "\(error)", request)
+            return OCPIResponse.failure(.ok, code: .genericServerError, "\(error)", request)
         }
         switch request.method {
         case "GET":
@@ -71,7 +74,7 @@ public struct OCPICredentialsAPI: Sendable {
         case "POST":
             guard caller.token.purpose == .registration else {
                 return OCPIResponse.failure(
-                    .methodNotAllowed, code: 2000,
+                    .methodNotAllowed, code: .genericClientError,
                     peer == nil
                         ? "registering needs a registration token (token A) from the office"
                         : "already registered: PUT updates the credentials, DELETE ends the registration", request)
@@ -79,7 +82,8 @@ public struct OCPICredentialsAPI: Sendable {
             return await register(version, caller, ours, handshake, replacing: nil, request)
         default:
             guard let peer else {
-                return OCPIResponse.failure(.methodNotAllowed, code: 2000, "not registered: POST registers", request)
+                return OCPIResponse.failure(
+                    .methodNotAllowed, code: .genericClientError, "not registered: POST registers", request)
             }
             return await register(version, caller, ours, handshake, replacing: peer, request)
         }
@@ -93,13 +97,14 @@ public struct OCPICredentialsAPI: Sendable {
     ) async -> HTTPResponse {
         /// A refused registration: with a token A, recorded for the office, and the token burnt
         /// at the fifth (`PartyRegister.recordFailedRegistration`).
-        func failed(_ code: Int, _ message: String, reason: String? = nil, logging error: (any Error)? = nil) async
+        func failed(_ code: OCPIStatus, _ message: String, reason: String? = nil, logging error: (any Error)? = nil)
+            async
             -> HTTPResponse
         {
             var message = message
             if peer == nil, caller.token.purpose == .registration,
                 (try? await store.register.recordFailedRegistration(
-                    token: caller.token.id, reason: "\(code): \(reason ?? message)")) == true
+                    token: caller.token.id, reason: "\(code.rawValue): \(reason ?? message)")) == true
             {
                 message += "; that was the last registration this token A allows: ask the office for a new one"
             }
@@ -109,20 +114,23 @@ public struct OCPICredentialsAPI: Sendable {
         do {
             theirs = try OCPICredentials.parse(try JSONParser.parse(request.body), version: version)
         } catch let error as CredentialsProblem {
-            return await failed(2001, "credentials: \(error)")
+            return await failed(.invalidOrMissingParameters, "credentials: \(error)")
         } catch {
-            return await failed(2001, "the body is not JSON: \(error)")
+            return await failed(.invalidOrMissingParameters, "the body is not JSON: \(error)")
         }
         let allowed = caller.token.parties.compactMap { try? PartyCode(parsing: $0) }
         do {
             let problems = try await CredentialsHandshake.roleProblems(
                 theirs.roles, allowed: allowed, register: store.register)
             guard problems.isEmpty else {
-                return await failed(2001, "your roles do not match the register: " + problems.joined(separator: "; "))
+                return await failed(
+                    .invalidOrMissingParameters,
+                    "your roles do not match the register: " + problems.joined(separator: "; "))
             }
         } catch {
             return OCPIResponse.failure(
-                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
+                .serviceUnavailable, code: .genericServerError, "the register cannot be read now", request,
+                logging: error)
         }
         var client = OCPIClient(token: theirs.token)
         client.outbound = settings.outbound
@@ -135,17 +143,18 @@ public struct OCPICredentialsAPI: Sendable {
             // ports it was pointed at (no open-or-closed, no echo of what answered); the reason is
             // in the access log.
             return await failed(
-                3001,
+                .unableToUseClientAPI,
                 "cannot read the versions at the url you sent with the token you sent; it must be your versions endpoint, over http or https",
                 reason: "\(error)", logging: error)
         }
         guard let credentialsURL = details.url(of: "credentials") else {
-            return await failed(3003, "\(theirs.url) \(version.rawValue) lists no credentials endpoint")
+            return await failed(.noMatchingEndpoints, "\(theirs.url) \(version.rawValue) lists no credentials endpoint")
         }
         // The endpoints are called later (pulls of the Sender): each must be one the policy allows.
         for endpoint in details.endpoints {
             if let refusal = await settings.outbound.refusal(of: endpoint.url) {
-                return await failed(3001, "your \(endpoint.identifier) endpoint cannot be used: \(refusal)")
+                return await failed(
+                    .unableToUseClientAPI, "your \(endpoint.identifier) endpoint cannot be used: \(refusal)")
             }
         }
         let token = AccessToken.generateOCPI()
@@ -157,12 +166,13 @@ public struct OCPICredentialsAPI: Sendable {
                 consuming: peer == nil ? caller.token.id : nil, replacing: peer, actor: "ocpi:\(endpoints.businessName)"
             )
         } catch let error as RegisterConflict {
-            return OCPIResponse.failure(.methodNotAllowed, code: 2000, "\(error)", request)
+            return OCPIResponse.failure(.methodNotAllowed, code: .genericClientError, "\(error)", request)
         } catch let error as RegisterNotFound {
-            return OCPIResponse.failure(.methodNotAllowed, code: 2000, "\(error)", request)
+            return OCPIResponse.failure(.methodNotAllowed, code: .genericClientError, "\(error)", request)
         } catch {
             return OCPIResponse.failure(
-                .serviceUnavailable, code: 3000, "the register cannot be written now", request, logging: error)
+                .serviceUnavailable, code: .genericServerError, "the register cannot be written now", request,
+                logging: error)
         }
         let answer = OCPICredentials(token: token, url: handshake.ourVersionsURL, roles: [ours])
         return OCPIResponse.success(answer.json(version: version), request)

@@ -19,21 +19,25 @@ struct OCPICaller: Sendable {
         guard let secrets = AccessToken.presentedOCPI(in: request) else {
             throw Refusal(
                 response: OCPIResponse.failure(
-                    .unauthorized, code: 2000, "a token is needed: Authorization: Token <token>", request))
+                    .unauthorized, code: .genericClientError, "a token is needed: Authorization: Token <token>", request
+                ))
         }
         let found: (TokenRecord, String)?
         do { found = try await AccessToken.record(for: secrets, in: register) } catch {
             throw Refusal(
                 response: OCPIResponse.failure(
-                    .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error))
+                    .serviceUnavailable, code: .genericServerError, "the register cannot be read now", request,
+                    logging: error))
         }
         guard let (token, secret) = found else {
-            throw Refusal(response: OCPIResponse.failure(.unauthorized, code: 2000, "the token is not valid", request))
+            throw Refusal(
+                response: OCPIResponse.failure(
+                    .unauthorized, code: .genericClientError, "the token is not valid", request))
         }
         guard token.purpose == .api || registrationAllowed else {
             throw Refusal(
                 response: OCPIResponse.failure(
-                    .unauthorized, code: 2000,
+                    .unauthorized, code: .genericClientError,
                     "a registration token (token A) opens only the credentials and versions endpoints; "
                         + "register first (POST /ocpi/{version}/credentials) and use the token it returns", request))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import JSON
+import OCPI
 import RegistryCore
 import Storage
 
@@ -20,7 +21,7 @@ enum OCPIResponse {
             body += data
             body.append(UInt8(ascii: ","))
         }
-        body += Array(#""status_code":1000,"status_message":"Success","timestamp":""#.utf8)
+        body += Array(#""status_code":\#(OCPIStatus.success.rawValue),"status_message":"Success","timestamp":""#.utf8)
         body += Array(RegistryClock.system.now().description.utf8)
         body += Array(#""}"#.utf8)
         var response = HTTPResponse.json(body, status: status)
@@ -32,11 +33,12 @@ enum OCPIResponse {
     /// §4.2) and the OCPI status code with a message saying what is wrong.
     /// `logging` is an error whose own words go to the access log, never to the client.
     static func failure(
-        _ status: HTTPStatus, code: Int, _ message: String, _ request: HTTPRequest, logging error: (any Error)? = nil
+        _ status: HTTPStatus, code: OCPIStatus, _ message: String, _ request: HTTPRequest,
+        logging error: (any Error)? = nil
     ) -> HTTPResponse {
         var writer = JSONWriter(capacity: 128 + message.utf8.count)
         writer.beginObject()
-        writer.member("status_code", code)
+        writer.member("status_code", code.rawValue)
         writer.member("status_message", message)
         writer.member("timestamp", RegistryClock.system.now().description)
         writer.endObject()

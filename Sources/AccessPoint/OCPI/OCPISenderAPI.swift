@@ -150,7 +150,7 @@ public struct OCPISenderAPI: Sendable {
     func list(_ version: OCPIVersion, _ request: HTTPRequest) async -> HTTPResponse {
         let query: ListQuery
         do { query = try listQuery(request) } catch {
-            return OCPIResponse.failure(.ok, code: 2001, error.message, request)
+            return OCPIResponse.failure(.ok, code: .invalidOrMissingParameters, error.message, request)
         }
         let page: SenderPage
         do {
@@ -158,7 +158,8 @@ public struct OCPISenderAPI: Sendable {
                 query.window, after: query.cursor, offset: query.offset, limit: query.limit)
         } catch {
             return OCPIResponse.failure(
-                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
+                .serviceUnavailable, code: .genericServerError, "the register cannot be read now", request,
+                logging: error)
         }
         var data: [UInt8] = [UInt8(ascii: "[")]
         data.reserveCapacity(page.items.count * 2048)
@@ -169,7 +170,8 @@ public struct OCPISenderAPI: Sendable {
             }
         } catch {
             return OCPIResponse.failure(
-                .internalServerError, code: 3000, "the stored location cannot be written in this version", request,
+                .internalServerError, code: .genericServerError,
+                "the stored location cannot be written in this version", request,
                 logging: error)
         }
         data.append(UInt8(ascii: "]"))
@@ -209,7 +211,8 @@ public struct OCPISenderAPI: Sendable {
         var candidates: [StoredLocation]
         do { candidates = try await store.publishedLocations(withID: locationID) } catch {
             return OCPIResponse.failure(
-                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
+                .serviceUnavailable, code: .genericServerError, "the register cannot be read now", request,
+                logging: error)
         }
         if let country = request.headers["OCPI-to-country-code"], let party = request.headers["OCPI-to-party-id"] {
             candidates = candidates.filter {
@@ -217,19 +220,20 @@ public struct OCPISenderAPI: Sendable {
             }
         }
         guard let stored = candidates.first else {
-            return OCPIResponse.failure(.notFound, code: 2003, "unknown Location \(locationID)", request)
+            return OCPIResponse.failure(.notFound, code: .unknownLocation, "unknown Location \(locationID)", request)
         }
         guard candidates.count == 1 else {
             let owners = candidates.map { "\($0.key.countryCode)*\($0.key.partyID)" }.joined(separator: ", ")
             return OCPIResponse.failure(
-                .ok, code: 2001,
+                .ok, code: .invalidOrMissingParameters,
                 "location \(locationID) is published by \(owners); send OCPI-to-country-code and OCPI-to-party-id",
                 request)
         }
         var location: [UInt8] = []
         do { try Self.write(stored, version, &location) } catch {
             return OCPIResponse.failure(
-                .internalServerError, code: 3000, "the stored location cannot be written in this version", request,
+                .internalServerError, code: .genericServerError,
+                "the stored location cannot be written in this version", request,
                 logging: error)
         }
         guard let evseUID = parameters["evse_uid"] else { return OCPIResponse.success(location, request) }
@@ -238,7 +242,8 @@ public struct OCPISenderAPI: Sendable {
             guard let evses = try skimmer.members(["evses"], in: skimmer.root())["evses"],
                 let evse = try Self.element(of: evses, named: evseUID, by: "uid", skimmer)
             else {
-                return OCPIResponse.failure(.notFound, code: 2003, "unknown EVSE \(evseUID) of \(locationID)", request)
+                return OCPIResponse.failure(
+                    .notFound, code: .unknownLocation, "unknown EVSE \(evseUID) of \(locationID)", request)
             }
             guard let connectorID = parameters["connector_id"] else {
                 return OCPIResponse.success(Array(location[evse]), request)
@@ -247,12 +252,13 @@ public struct OCPISenderAPI: Sendable {
                 let connector = try Self.element(of: connectors, named: connectorID, by: "id", skimmer)
             else {
                 return OCPIResponse.failure(
-                    .notFound, code: 2003, "unknown Connector \(connectorID) of EVSE \(evseUID)", request)
+                    .notFound, code: .unknownLocation, "unknown Connector \(connectorID) of EVSE \(evseUID)", request)
             }
             return OCPIResponse.success(Array(location[connector]), request)
         } catch {
             return OCPIResponse.failure(
-                .internalServerError, code: 3000, "the stored location cannot be written in this version", request,
+                .internalServerError, code: .genericServerError,
+                "the stored location cannot be written in this version", request,
                 logging: error)
         }
     }
@@ -279,7 +285,7 @@ public struct OCPISenderAPI: Sendable {
 
     func unknownVersion(_ parameters: PathParameters, _ request: HTTPRequest) -> HTTPResponse {
         OCPIResponse.failure(
-            .notFound, code: 3002,
+            .notFound, code: .unsupportedVersion,
             "unsupported version \(parameters["version"]!); served: "
                 + Self.versions.map(\.rawValue).joined(separator: ", "), request)
     }

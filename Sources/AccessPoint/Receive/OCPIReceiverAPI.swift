@@ -39,17 +39,19 @@ public struct OCPIReceiverAPI: Sendable {
 
     func handle(_ request: HTTPRequest, _ parameters: PathParameters) async -> HTTPResponse {
         guard let version = OCPIVersion(text: parameters["version"]!), Self.versions.contains(version) else {
-            return OCPIResponse.failure(.notFound, code: 3002, "unsupported version \(parameters["version"]!)", request)
+            return OCPIResponse.failure(
+                .notFound, code: .unsupportedVersion, "unsupported version \(parameters["version"]!)", request)
         }
         guard let party = try? PartyCode(countryCode: parameters["country_code"]!, partyID: parameters["party_id"]!)
         else {
             return OCPIResponse.failure(
-                .notFound, code: 2001,
+                .notFound, code: .invalidOrMissingParameters,
                 "\(parameters["country_code"]!)/\(parameters["party_id"]!) is not a party code", request)
         }
         for name in ["location_id", "evse_uid", "connector_id"] {
             if let id = parameters[name], let problem = ObjectID.problem(id) {
-                return OCPIResponse.failure(.badRequest, code: 2001, "\(name) in the URL \(problem)", request)
+                return OCPIResponse.failure(
+                    .badRequest, code: .invalidOrMissingParameters, "\(name) in the URL \(problem)", request)
             }
         }
         let scope: DeliveryScope
@@ -62,7 +64,8 @@ public struct OCPIReceiverAPI: Sendable {
             }
         } catch {
             return OCPIResponse.failure(
-                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
+                .serviceUnavailable, code: .genericServerError, "the register cannot be read now", request,
+                logging: error)
         }
         let key = LocationKey(
             countryCode: party.countryCode, partyID: party.partyID, locationID: parameters["location_id"]!)
@@ -72,7 +75,8 @@ public struct OCPIReceiverAPI: Sendable {
             evseUID: parameters["evse_uid"], connectorID: parameters["connector_id"])
         let body: JSONValue
         do { body = try JSONParser.parse(request.body) } catch {
-            return OCPIResponse.failure(.badRequest, code: 2001, "the body is not JSON: \(error)", request)
+            return OCPIResponse.failure(
+                .badRequest, code: .invalidOrMissingParameters, "the body is not JSON: \(error)", request)
         }
         return await serial.run(key) { await self.apply(push, body, version, key, scope, register, request) }
     }
@@ -100,12 +104,13 @@ public struct OCPIReceiverAPI: Sendable {
                 return .failure(
                     OCPICaller.Refusal(
                         response: OCPIResponse.failure(
-                            .forbidden, code: 2001, "\(DeliveryRefusal.notInStanding(reason))", request)))
+                            .forbidden, code: .invalidOrMissingParameters, "\(DeliveryRefusal.notInStanding(reason))",
+                            request)))
             case .notAuthorised?:
                 return .failure(
                     OCPICaller.Refusal(
                         response: OCPIResponse.failure(
-                            .notFound, code: 2000, "\(party) is not a party of this token", request)))
+                            .notFound, code: .genericClientError, "\(party) is not a party of this token", request)))
             }
         case .office where request.method == "GET":
             return .success(.office)
@@ -113,7 +118,7 @@ public struct OCPIReceiverAPI: Sendable {
             return .failure(
                 OCPICaller.Refusal(
                     response: OCPIResponse.failure(
-                        .forbidden, code: 2000,
+                        .forbidden, code: .genericClientError,
                         "a \(token.role.rawValue) token cannot \(request.method) operators' locations", request)))
         }
     }
@@ -132,10 +137,12 @@ public struct OCPIReceiverAPI: Sendable {
         let found: (StoredLocation, JSONValue)?
         do { found = try await storedJSON(key, version) } catch {
             return OCPIResponse.failure(
-                .serviceUnavailable, code: 3000, "the register cannot be read now", request, logging: error)
+                .serviceUnavailable, code: .genericServerError, "the register cannot be read now", request,
+                logging: error)
         }
         guard var object = found?.1 else {
-            return OCPIResponse.failure(.notFound, code: 2003, "unknown Location \(key.locationID)", request)
+            return OCPIResponse.failure(
+                .notFound, code: .unknownLocation, "unknown Location \(key.locationID)", request)
         }
         for (parameter, member, id) in [("evse_uid", "evses", "uid"), ("connector_id", "connectors", "id")] {
             guard let wanted = parameters[parameter] else { break }
@@ -144,7 +151,8 @@ public struct OCPIReceiverAPI: Sendable {
                     if case .string(let value)? = $0[id] { value.uppercased() == wanted.uppercased() } else { false }
                 })
             else {
-                return OCPIResponse.failure(.notFound, code: 2003, "unknown \(parameter) \(wanted)", request)
+                return OCPIResponse.failure(
+                    .notFound, code: .unknownLocation, "unknown \(parameter) \(wanted)", request)
             }
             object = item
         }
@@ -161,15 +169,15 @@ public struct OCPIReceiverAPI: Sendable {
             let stored = try await storedJSON(key, version)
             let merged: JSONValue
             do { merged = try push.apply(body, to: stored?.1) } catch .invalid(let message) {
-                return OCPIResponse.failure(.ok, code: 2001, message, request)
+                return OCPIResponse.failure(.ok, code: .invalidOrMissingParameters, message, request)
             } catch .unknown(let message) {
                 guard stored == nil, push.method == .put else {
-                    return OCPIResponse.failure(.notFound, code: 2003, message, request)
+                    return OCPIResponse.failure(.notFound, code: .unknownLocation, message, request)
                 }
                 // A child under a location we lack: fetch the location from the operator's Sender.
                 let requested = try await store.register.requestLocation(push.locationID, of: push.party)
                 return OCPIResponse.failure(
-                    .notFound, code: 2003,
+                    .notFound, code: .unknownLocation,
                     message
                         + (requested
                             ? "; it is fetched from your Sender on the next pull round"
@@ -180,16 +188,19 @@ public struct OCPIReceiverAPI: Sendable {
             let decoded: DecodedLocation
             switch decoder.decode(merged) {
             case .success(let value): decoded = value
-            case .failure(let refusal): return OCPIResponse.failure(.ok, code: 2001, refusal.reason, request)
+            case .failure(let refusal):
+                return OCPIResponse.failure(.ok, code: .invalidOrMissingParameters, refusal.reason, request)
             }
             guard decoded.location.key == key else {
                 return OCPIResponse.failure(
-                    .ok, code: 2001, "the body is the location \(decoded.location.key), not \(key)", request)
+                    .ok, code: .invalidOrMissingParameters,
+                    "the body is the location \(decoded.location.key), not \(key)", request)
             }
             let incoming: IncomingLocation
             switch scope.admit(decoded, register: register) {
             case .success(let admitted): incoming = admitted
-            case .failure(let refusal): return OCPIResponse.failure(.ok, code: 2001, refusal.reason, request)
+            case .failure(let refusal):
+                return OCPIResponse.failure(.ok, code: .invalidOrMissingParameters, refusal.reason, request)
             }
             let session = try await store.beginIngest(
                 IngestRunStart(
@@ -210,7 +221,8 @@ public struct OCPIReceiverAPI: Sendable {
             return OCPIResponse.success(nil, request, status: outcomes.first == .created ? .created : .ok)
         } catch {
             return OCPIResponse.failure(
-                .serviceUnavailable, code: 3000, "the push could not be stored: \(APIError.publicMessage(error))",
+                .serviceUnavailable, code: .genericServerError,
+                "the push could not be stored: \(APIError.publicMessage(error))",
                 request,
                 logging: error)
         }
