@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Foundation
 import Synchronization
 import Testing
@@ -77,6 +80,25 @@ import TestHTTPClient
         let raw = await old.untilClosed()
         #expect(raw.contains("Connection: close\r\n") && !raw.contains("Transfer-Encoding"))
         #expect(raw.hasSuffix("line 2\n" + String(repeating: ".", count: 1000)))
+        await server.shutdown()
+    }
+
+    /// A client that stops reading is cut off after the idle timeout, and its connection is
+    /// reset rather than closed: a response cut short must not end like a complete one.
+    @Test func aResponseCutForAClientThatStoppedReadingEndsInAReset() async throws {
+        let server = try Self.server { $0.idleTimeout = 0.5 }
+        let client = try TestClient(port: server.port, timeout: 20)
+        client.send("GET /stream/200000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await Task.sleep(for: .seconds(3))
+        let ending = await TestClient.offPool {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { recv(client.fd, $0.baseAddress, $0.count, 0) }
+                if count > 0 { continue }
+                return count == 0 ? "end of stream" : errno == ECONNRESET ? "reset" : "error \(errno)"
+            }
+        }
+        #expect(ending == "reset")
         await server.shutdown()
     }
 

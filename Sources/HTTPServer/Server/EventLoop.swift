@@ -245,8 +245,8 @@ final class EventLoop: @unchecked Sendable {
             case .end(let target, let failed):
                 guard let connection = live(target), let streaming = connection.streaming else { continue }
                 connection.streaming = nil
-                // A body cut short must not look complete: the connection closes without the last chunk.
-                if failed { connection.awaitingResponse = false; close(connection); continue }
+                // A body cut short must not look complete: the connection is reset, not closed.
+                if failed { connection.awaitingResponse = false; abort(connection); continue }
                 finish(
                     connection, with: streaming.chunked ? Array("0\r\n\r\n".utf8) : [], keepAlive: streaming.keepAlive,
                     now: now)
@@ -361,6 +361,14 @@ final class EventLoop: @unchecked Sendable {
     /// Bytes a streamed body may have waiting for the client before its handler waits.
     static let streamHighWater = 256 * 1024
 
+    /// Closes with a reset (RFC 9293 §3.10.5, ABORT; SO_LINGER of 0): a response cut short must not
+    /// end like a complete one, which for a body delimited by the connection's close it would.
+    private func abort(_ connection: Connection) {
+        var reset = CLinux.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(connection.fd, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<CLinux.linger>.size))
+        close(connection)
+    }
+
     private func close(_ connection: Connection) {
         if let writer = connection.writerWaiting {
             connection.writerWaiting = nil
@@ -380,11 +388,11 @@ final class EventLoop: @unchecked Sendable {
         for connection in Array(connections.values) {
             if let since = connection.lingeringSince, now - since > Self.lingerSeconds { close(connection) }
         }
-        // A client that stopped reading what it asked for.
+        // A client that stopped reading what it asked for: its response is cut, so it is reset.
         for connection in Array(connections.values)
         where connection.hasPendingOutput && now - connection.lastActivity > configuration.idleTimeout {
             connection.awaitingResponse = false
-            close(connection)
+            abort(connection)
         }
         for connection in Array(connections.values)
         where !connection.awaitingResponse && !connection.hasPendingOutput && connection.lingeringSince == nil {
