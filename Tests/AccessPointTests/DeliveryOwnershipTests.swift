@@ -16,17 +16,8 @@ import Testing
 /// push. A suspended or revoked code is written by no path and its feed pauses; reinstating
 /// restores both.
 @Suite struct DeliveryOwnershipTests {
-    static func location(_ party: String, _ id: String, name: String = "Site", publish: Bool = true) -> String {
-        """
-        {"country_code": "CL", "party_id": "\(party)", "id": "\(id)", "publish": \(publish), "name": "\(name)",
-         "address": "Av. Uno 1", "city": "Santiago", "country": "CHL",
-         "coordinates": {"latitude": "-33.45", "longitude": "-70.66"}, "time_zone": "America/Santiago",
-         "last_updated": "2026-11-01T10:00:00Z",
-         "evses": [{"uid": "\(id)-1", "evse_id": "CL*\(party)*E\(id)", "status": "AVAILABLE",
-           "last_updated": "2026-11-01T10:00:00Z",
-           "connectors": [{"id": "1", "standard": "IEC_62196_T2", "format": "SOCKET", "power_type": "AC_3_PHASE",
-             "max_voltage": 230, "max_amperage": 32, "last_updated": "2026-11-01T10:00:00Z"}]}]}
-        """
+    static func location(_ party: String, _ id: String, name: String = "Site") -> String {
+        LocationJSON.make(party, id, name: name)
     }
 
     static let hub = try! PartyCode(parsing: "CL*HUB")

@@ -20,16 +20,8 @@ import Testing
     static func location(_ id: String, evseUID: String, evseID: String, name: String, latitude: String, publish: Bool)
         -> String
     {
-        """
-        {"country_code": "CL", "party_id": "VLT", "id": "\(id)", "publish": \(publish), "name": "\(name)",
-         "address": "Av. Matta 1", "city": "Santiago", "postal_code": "8320000", "country": "CHL",
-         "coordinates": {"latitude": "\(latitude)", "longitude": "-70.673676"}, "time_zone": "America/Santiago",
-         "last_updated": "2026-11-01T10:00:00Z",
-         "evses": [{"uid": "\(evseUID)", "evse_id": "\(evseID)", "status": "AVAILABLE",
-           "last_updated": "2026-11-01T10:00:00Z",
-           "connectors": [{"id": "1", "standard": "IEC_62196_T2", "format": "SOCKET", "power_type": "AC_3_PHASE",
-             "max_voltage": 230, "max_amperage": 32, "last_updated": "2026-11-01T10:00:00Z"}]}]}
-        """
+        LocationJSON.make(
+            "VLT", id, name: name, publish: publish, evseUID: evseUID, evseID: evseID, latitude: latitude)
     }
 
     /// What each path parameter takes: a published record's value and a canary's.
@@ -39,7 +31,7 @@ import Testing
         "evse_id": ["CL*VLT*E0001", "CL*VLT*ECANARY1"], "code": ["CL*VLT"], "id": ["1"], "action": ["review"],
     ]
     static let queries = [
-        "", "?limit=1000", "?near=-33.447487,-70.673676&radius_m=2000", "?bbox=-71,-34,-70,-33", "?party=CL*VLT",
+        "", "?limit=1000", "?near=-33.447487,-70.66&radius_m=2000", "?bbox=-71,-34,-70,-33", "?party=CL*VLT",
         "?city=Santiago", "?date_from=2020-01-01T00:00:00Z",
     ]
 
