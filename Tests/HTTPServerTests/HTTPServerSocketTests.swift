@@ -89,7 +89,12 @@ import TestHTTPClient
         let server = try Self.server { $0.idleTimeout = 0.5 }
         let client = try TestClient(port: server.port, timeout: 20)
         client.send("GET /stream/200000 HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await Task.sleep(for: .seconds(3))
+        // Reading nothing until the server has given up on the client (the buffers between them
+        // fill first, however slowly a loaded machine produces the stream).
+        for _ in 0..<100 where server.connectionCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(server.connectionCount == 1)
+        for _ in 0..<1200 where server.connectionCount > 0 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(server.connectionCount == 0)
         let ending = await TestClient.offPool {
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
