@@ -8,7 +8,8 @@ import Storage
 /// locations, EVSEs and connectors with an operator token bound to their party codes.
 ///
 /// Who may do what, per URL party `{country_code}/{party_id}`:
-/// - an operator token holding that party: GET (its own records, published or not), PUT, PATCH;
+/// - an operator token holding that party, or one of a party it authorised (`office authorise`):
+///   GET (its records, published or not), PUT, PATCH while the code is ACTIVE (`403` otherwise);
 /// - an operator token of another party: `404` (OCPI: a URL party outside the client's roles);
 /// - an office token: GET only (support staff read, never write operators' data);
 /// - a reader token: `403`; no token or an unknown one: `401`.
@@ -58,7 +59,7 @@ public struct OCPIReceiverAPI: Sendable {
         let register: RegisterSnapshot
         do {
             register = try await store.register.snapshot()
-            switch try await permission(request, party: party, register: register) {
+            switch await permission(request, party: party, register: register) {
             case .success(let allowed): scope = allowed
             case .failure(let refusal): return refusal.response
             }
@@ -86,7 +87,7 @@ public struct OCPIReceiverAPI: Sendable {
     /// a party it neither holds nor was authorised by is a `404` (OCPI: a URL party outside the
     /// client's roles), a suspended, revoked or released one a `403` naming why; it reads what it
     /// may write, and its own codes whatever their standing.
-    func permission(_ request: HTTPRequest, party: PartyCode, register: RegisterSnapshot) async throws
+    func permission(_ request: HTTPRequest, party: PartyCode, register: RegisterSnapshot) async
         -> Result<DeliveryScope, OCPICaller.Refusal>
     {
         let token: TokenRecord
