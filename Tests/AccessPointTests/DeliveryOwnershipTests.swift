@@ -29,7 +29,8 @@ import Testing
     /// VLT's published location V1 stored.
     static func office(_ store: any Store) async throws {
         let register = store.register
-        try await register.configure(OfficeSettings(countries: ["CL"]), actor: "office")
+        // No quarantine, so that a revoked code can be released within the test.
+        try await register.configure(OfficeSettings(countries: ["CL"], quarantineDays: 0), actor: "office")
         try await RepositoryLinkTests.approve(register, "Voltaje Andino SpA", company: "76.123.456-7", code: "CL*VLT")
         try await RepositoryLinkTests.approve(register, "Carga Sur SpA", company: "77.222.333-4", code: "CL*SUR")
         try await RepositoryLinkTests.approve(register, "Hub Plataforma SpA", company: "78.333.444-5", code: "CL*HUB")
@@ -141,6 +142,14 @@ import Testing
                     #expect(await push("SUR", "SUR", "S2").0 == 201)
                 }
             }
+            // Released, the code is no one's: nothing can be delivered for it.
+            _ = try await store.register.change(Self.sur, .release, reason: "quarantine over", actor: "office")
+            let released = await push("SUR", "SUR", "S3")
+            #expect(released.0 == 403, "\(released)")
+            #expect(
+                released.1["status_message"]
+                    == .string(
+                        "CL*SUR is not a code issued by the registration office; nothing can be delivered for it"))
             // What was published before the decision stays published: the chargers still exist.
             let kept = await router.respond(to: HTTPRequest(method: "GET", target: "/api/v1/locations/CL/SUR/S1"))
             #expect(kept.status == .ok)
