@@ -1,11 +1,14 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Foundation
-import Synchronization
 import TestFixtures
 
 /// A program run to its end as a user runs it: exit status, standard output, standard error.
-/// The wait runs on a thread of its own, never on Swift's cooperative pool (two threads on a
+/// The waits run on threads of their own, never on Swift's cooperative pool (two threads on a
 /// 2-core machine), which every other test and the in-process servers share; standard error goes
-/// through a file, so a chatty program can never block on a full pipe.
+/// through a file, so a chatty program can never block on a full pipe (`SpawnedProcess` says why
+/// Foundation's `Process` is not used).
 public enum ChildProcess {
     public struct Result: Sendable {
         public var status: Int32
@@ -24,29 +27,46 @@ public enum ChildProcess {
         async throws -> Result
     {
         let errors = Fixtures.temporaryDirectory().appendingPathComponent("stderr")
-        try Data().write(to: errors)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = try FileHandle(forWritingTo: errors)
-        let exit = ProcessExit(process)
-        try launch(process)
-        let stdout = await TestClient.offPool { out.fileHandleForReading.readDataToEndOfFile() }
+        let errorFD = open(errors.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        var pipeFDs: [Int32] = [0, 0]
+        // Close-on-exec is no matter for our children, which close every descriptor above 2.
+        guard errorFD >= 0, pipe(&pipeFDs) == 0 else {
+            throw ServeFailure(description: "cannot set up the child's output: \(String(cString: strerror(errno)))")
+        }
+        let child: SpawnedProcess
+        do {
+            defer {
+                close(errorFD)
+                close(pipeFDs[1])
+            }
+            child = try SpawnedProcess(
+                executable.path, arguments,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, stdout: pipeFDs[1],
+                stderr: errorFD)
+        } catch {
+            close(pipeFDs[0])
+            throw error
+        }
+        let reader = pipeFDs[0]
+        let stdout = await TestClient.offPool {
+            defer { close(reader) }
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    bytes += buffer[0..<count]
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            return bytes
+        }
         return Result(
-            status: await exit.status(), stdout: String(decoding: stdout, as: UTF8.self),
+            status: await child.status(), stdout: String(decoding: stdout, as: UTF8.self),
             stderr: try String(contentsOf: errors, encoding: .utf8))
-    }
-
-    private static let launching = Mutex(())
-
-    /// Starts `process`, one launch at a time in this test process: Foundation's `Process.run()`
-    /// on Linux was seen to crash (a bad pointer in its copy of the arguments) when several
-    /// threads launched at once.
-    public static func launch(_ process: Process) throws {
-        try launching.withLock { _ in try process.run() }
     }
 
     /// Runs the built `chargereg` with `arguments` to its end.

@@ -8,8 +8,7 @@ import TestFixtures
 /// error goes to a file (a busy server's access log would fill a pipe and stall it), and the
 /// process can be measured (resident memory, open descriptors) from /proc.
 public final class ServedRegistry: @unchecked Sendable {
-    public let process: Process
-    private let exit: ProcessExit
+    public let process: SpawnedProcess
     public let port: Int
     public let logFile: URL
 
@@ -27,20 +26,18 @@ public final class ServedRegistry: @unchecked Sendable {
     public init(_ arguments: [String], limits: String? = nil) async throws {
         logFile = Fixtures.temporaryDirectory().appendingPathComponent("serve.log")
         try Data().write(to: logFile)
-        process = Process()
-        if let limits {
-            // prlimit(1) sets the open-file limit of the program it runs, as `ulimit -n` would.
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-            process.arguments =
-                ["--nofile=\(limits)", Self.binary.path, "serve", "--listen", "127.0.0.1:0"] + arguments
-        } else {
-            process.executableURL = Self.binary
-            process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        let (path, prefix) =
+            limits.map { ("/usr/bin/prlimit", ["--nofile=\($0)", Self.binary.path]) } ?? (Self.binary.path, [])
+        let logFD = open(logFile.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        let nullFD = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer {
+            close(logFD)
+            close(nullFD)
         }
-        process.standardError = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = FileHandle.nullDevice
-        exit = ProcessExit(process)
-        try ChildProcess.launch(process)
+        // prlimit(1) sets the open-file limit of the program it runs, as `ulimit -n` would.
+        process = try SpawnedProcess(
+            path, prefix + ["serve", "--listen", "127.0.0.1:0"] + arguments,
+            environment: ProcessInfo.processInfo.environment, stdout: nullFD, stderr: logFD)
         var port = 0
         for _ in 0..<2400 where port == 0 {
             let log = Self.read(logFile)
@@ -100,7 +97,7 @@ public final class ServedRegistry: @unchecked Sendable {
     /// SIGTERM, then the exit status.
     public func stop() async -> Int32 {
         process.terminate()
-        return await exit.status()
+        return await process.status()
     }
 }
 

@@ -29,7 +29,7 @@ import Testing
         let exited = DispatchSemaphore(value: 0)
         orjson.terminationHandler = { _ in exited.signal() }
         var found = false
-        if (try? ChildProcess.launch(orjson)) != nil {
+        if (try? orjson.run()) != nil {
             exited.wait()
             found = orjson.terminationStatus == 0
         }
