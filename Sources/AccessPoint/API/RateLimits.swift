@@ -14,14 +14,6 @@ public struct RateLimits: Sendable {
     public var applicationsPerMinute = 5.0
 
     public init() {}
-
-    /// No limits at all (in-process tests and benchmarks).
-    public static let none: RateLimits = {
-        var limits = RateLimits()
-        limits.readsPerSecond = 0
-        limits.applicationsPerMinute = 0
-        return limits
-    }()
 }
 
 /// The buckets of `RateLimits`, one per client address and kind, kept for the addresses seen
@@ -77,7 +69,8 @@ final class RateLimiter: Sendable {
                 ? "at most \(Self.number(limits.applicationsPerMinute)) applications a minute from one address"
                 : "at most \(Self.number(limits.readsPerSecond)) requests a second from one address (bursts of \(Self.number(burst)))"
         )
-        response.headers.set("Retry-After", String(Int(wait.rounded(.up))))
+        // A day at most: a configured rate near 0 must not make the conversion trap.
+        response.headers.set("Retry-After", String(Int(min(wait.rounded(.up), 86_400))))
         return response
     }
 

@@ -48,13 +48,13 @@ public struct OCPIClient: Sendable {
     }
 
     /// One request; anything but HTTP 200 is an error naming the URL. Only `http` and `https`
-    /// URLs are called (OCPI 2.2.1 §4.1: HTTPS; plain HTTP for tests and a proxy in front).
+    /// URLs are called (`OutboundPolicy`).
     func call(_ method: String, _ url: String, body: [UInt8]? = nil) async throws -> Response {
-        guard let target = URL(string: url), let scheme = target.scheme?.lowercased(), target.host != nil else {
+        guard let target = URL(string: url), target.host != nil else {
             throw OCPICallError.malformed(url: url, reason: "not a URL")
         }
-        guard scheme == "https" || scheme == "http" else {
-            throw OCPICallError.malformed(url: url, reason: "only http and https URLs are called, not \(scheme)")
+        if let problem = OutboundPolicy.schemeProblem(of: target) {
+            throw OCPICallError.malformed(url: url, reason: problem)
         }
         if let outbound, let refusal = await outbound.refusal(of: url) {
             throw OCPICallError.malformed(url: url, reason: refusal)

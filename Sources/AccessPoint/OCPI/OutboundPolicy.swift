@@ -17,10 +17,8 @@ public struct OutboundPolicy: Sendable {
 
     /// Why `url` may not be called, or nil: its scheme, or an address its host resolves to.
     public func refusal(of url: String) async -> String? {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), let host = parsed.host,
-            !host.isEmpty
-        else { return "\(url) is not a URL" }
-        guard scheme == "http" || scheme == "https" else { return "only http and https URLs are called" }
+        guard let parsed = URL(string: url), let host = parsed.host, !host.isEmpty else { return "\(url) is not a URL" }
+        if let problem = Self.schemeProblem(of: parsed) { return problem }
         guard !allowsLocalAddresses else { return nil }
         let addresses = await Self.resolve(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
         if addresses.isEmpty { return "\(host) does not resolve" }
@@ -28,6 +26,12 @@ public struct OutboundPolicy: Sendable {
             return "\(host) is \(local), a loopback, link-local or unspecified address"
         }
         return nil
+    }
+
+    /// Why `url` is not called whoever gave it: a scheme other than http and https (OCPI 2.2.1
+    /// §4.1: HTTPS; plain HTTP for tests and behind a proxy).
+    static func schemeProblem(of url: URL) -> String? {
+        ["http", "https"].contains(url.scheme?.lowercased() ?? "") ? nil : "only http and https URLs are called"
     }
 
     /// Loopback (127.0.0.0/8, ::1), link-local (169.254.0.0/16, fe80::/10) and unspecified

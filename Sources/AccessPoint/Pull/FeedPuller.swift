@@ -47,8 +47,9 @@ public struct FeedPuller: Sendable {
     /// one ingest run per party, the requests cleared whatever the outcome (a failure is the
     /// feed's last error; the next delta or full pull brings the location anyway).
     public func fetchRequested(log: @Sendable (String) -> Void) async throws {
+        let register = try await store.register.snapshot()
         for (party, ids) in try await store.register.locationRequests() {
-            if try await Self.pause(of: party, store: store) != nil { continue }
+            if register.standingProblem(of: party) != nil { continue }
             guard let feed = try await store.register.feed(of: party) else {
                 try await store.register.clearLocationRequests(ids, of: party)
                 continue
@@ -89,10 +90,9 @@ public struct FeedPuller: Sendable {
         _ = try? await store.exclusively("pull-round") {
             try await fetchRequested(log: log)
             let now = RegistryClock.system.now()
+            let register = try await store.register.snapshot()
             for feed in try await store.register.feeds() {
-                guard let kind = feed.due(at: now), try await Self.pause(of: feed.party, store: store) == nil else {
-                    continue
-                }
+                guard let kind = feed.due(at: now), register.standingProblem(of: feed.party) == nil else { continue }
                 let outcome = await pull(feed, kind: kind)
                 log(Self.describe(outcome))
             }
