@@ -93,6 +93,27 @@ public struct TestDatabase: Sendable {
         return Int(result.int(0, 0))
     }
 
+    /// Runs `body` while `table` is locked against writes by a connection of its own (PostgreSQL),
+    /// so that a run of the store waits there, inside its transaction, for the test to cut it.
+    public func whileLockedAgainstWrites<T>(_ table: String, _ body: () async throws -> T) async throws -> T {
+        let connection = try LibPQConnection(conninfo: location)
+        try connection.execute("BEGIN; LOCK TABLE \(table) IN SHARE MODE")
+        defer { try? connection.execute("ROLLBACK") }
+        return try await body()
+    }
+
+    /// Cuts the connections of this test that wait for a lock inside a transaction that has
+    /// written; returns how many.
+    public func terminateConnectionsWaitingForALock() throws -> Int {
+        guard let schema, let serverConninfo else { return 0 }
+        let result = try LibPQConnection(conninfo: serverConninfo).query(
+            """
+            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE application_name = $1 AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL
+            """, [.text(schema)])
+        return Int(result.int(0, 0))
+    }
+
     /// Another store on the same database (a second instance).
     public func open(clock: RegistryClock = .system) throws -> any Store {
         switch backend {

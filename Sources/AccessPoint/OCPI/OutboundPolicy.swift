@@ -63,7 +63,8 @@ public struct OutboundPolicy: Sendable {
                     if getnameinfo(
                         info.ai_addr, info.ai_addrlen, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0
                     {
-                        addresses.append(String(cString: text))
+                        let bytes = text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+                        addresses.append(String(decoding: bytes, as: UTF8.self))
                     }
                     entry = info.ai_next
                 }

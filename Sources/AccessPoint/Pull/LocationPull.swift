@@ -3,7 +3,6 @@ import JSON
 import OCPI
 import RegistryCore
 import Storage
-import Synchronization
 
 /// Pulls one operator's locations from its OCPI Sender (issue #7; ocpi.md §3.1, §3.3, §7.5):
 /// discovers the Sender through the versions endpoints, crawls it (a delta from `since`, or
@@ -58,85 +57,41 @@ public struct LocationPull: Sendable {
     }
 
     /// Crawls and ingests. `since` makes it a delta; `full` a full pull that removes what is absent;
-    /// `locationIDs` fetches only those locations, one GET each (OCPI 2.2.1 §8.2.1.2).
+    /// `locationIDs` fetches only those locations, one GET each (OCPI 2.2.1 §8.2.1.2). A pull
+    /// whose database connection drops before it commits is crawled and ingested once more.
     public func pull(
         party: PartyCode, endpoint: String, version: OCPIVersion, since: Timestamp? = nil, full: Bool = false,
         confirmed: Bool = false, locationIDs: [String]? = nil
     ) async throws -> Report {
-        let register = try await store.register.snapshot()
-        let session = try await store.beginIngest(
-            IngestRunStart(kind: .pull, source: endpoint, party: party, ocpiVersion: version.rawValue))
-        let state = Mutex(PullState())
-        let decoder = LocationDecoder(version: version, declaredParty: party)
-        // The feed's party delivers: its own records and those of codes that authorised it.
-        let scope = DeliveryScope.deliverers([party])
-        do {
-            @Sendable func ingest(_ objects: [JSONValue]) async throws {
-                let batch = state.withLock { state in
-                    state.take(objects, decoder: decoder, scope: scope, register: register)
-                }
-                let outcomes = try await session.apply(batch.incoming)
-                if !batch.refusals.isEmpty { try await session.refuse(batch.refusals) }
-                state.withLock { state in for outcome in outcomes { state.summary.count(outcome) } }
-            }
-            var pages = 0
-            if let locationIDs {
-                let base = endpoint.hasSuffix("/") ? endpoint : endpoint + "/"
-                for id in locationIDs {
-                    let path = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id
-                    try await ingest([try await crawler.client.data(base + path)])
-                    pages += 1
-                }
-            } else {
-                pages = try await crawler.crawl(endpoint: endpoint, window: SenderWindow(from: since), ingest).pages
-            }
-            var withheld: FullDelivery.Withheld?
-            if full {
-                let delivery = FullDelivery(
-                    party: party, maximumRemovedShare: maximumRemovedShare, confirmed: confirmed)
-                let (removed, held) = try await delivery.removeAbsent(state.withLock { $0.delivered }, in: session)
-                state.withLock { $0.summary.removed = removed }
-                withheld = held
-            }
-            let run = try await session.finish(state.withLock { $0.summary })
-            return Report(
-                run: run, endpoint: endpoint, pages: pages, refusals: state.withLock { $0.refusals },
-                removalsWithheld: withheld)
-        } catch {
-            _ = try? await session.abandon(error: "\(error)", state.withLock { $0.summary })
-            throw error
+        var plan = IngestPipeline.Plan(
+            start: IngestRunStart(kind: .pull, source: endpoint, party: party, ocpiVersion: version.rawValue),
+            // The feed's party delivers: its own records and those of codes that authorised it.
+            version: version, scope: .deliverers([party]))
+        plan.batchSize = crawler.limit ?? 1000
+        if full {
+            plan.fullDelivery = FullDelivery(
+                party: party, maximumRemovedShare: maximumRemovedShare, confirmed: confirmed)
         }
-    }
-
-    /// What a pull has seen so far.
-    struct PullState {
-        var summary = IngestRunSummary()
-        var refusals: [IngestRefusal] = []
-        var delivered: Set<LocationKey> = []
-
-        /// Decodes one page: the locations to store and the records refused.
-        mutating func take(
-            _ objects: [JSONValue], decoder: LocationDecoder, scope: DeliveryScope, register: RegisterSnapshot
-        ) -> (incoming: [IncomingLocation], refusals: [IngestRefusal]) {
-            var incoming: [IncomingLocation] = []
-            var refused: [IngestRefusal] = []
-            for object in objects {
-                summary.read += 1
-                switch decoder.decode(object).flatMap({ scope.admit($0, register: register) }) {
-                case .success(let checked):
-                    summary.count(checked.findings)
-                    delivered.insert(checked.location.key)
-                    incoming.append(checked)
-                case .failure(let refusal):
-                    summary.countRefusal(code: refusal.code)
-                    refused.append(
-                        IngestRefusal(
-                            position: summary.read, byteOffset: nil, locationID: refusal.locationID,
-                            reason: refusal.reason))
+        return try await IngestPipeline.retryingOnDisconnect {
+            var pages = 0
+            let result = try await IngestPipeline.run(plan, store: store) { pipeline in
+                if let locationIDs {
+                    let base = endpoint.hasSuffix("/") ? endpoint : endpoint + "/"
+                    for id in locationIDs {
+                        let path =
+                            id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id
+                        try await pipeline.take([(try await crawler.client.data(base + path), nil)])
+                        pages += 1
+                    }
+                } else {
+                    pages = try await crawler.crawl(endpoint: endpoint, window: SenderWindow(from: since)) {
+                        try await pipeline.take($0.map { ($0, nil) })
+                    }.pages
                 }
             }
-            if refusals.count < 1000 { refusals += refused.prefix(1000 - refusals.count) }
-            return (incoming, refused)
+            return Report(
+                run: result.run, endpoint: endpoint, pages: pages, refusals: result.refusals,
+                removalsWithheld: result.removalsWithheld)
         }
     }
 }

@@ -162,64 +162,17 @@ public struct OCPIReceiverAPI: Sendable {
         return OCPIResponse.success(writer.bytes, request)
     }
 
+    /// Merges the push into the stored location and ingests the result as one run of kind `push`
+    /// through the same pipeline as files and pulls; once more when the database connection drops
+    /// before the run commits.
     func apply(
         _ push: LocationPush, _ body: JSONValue, _ version: OCPIVersion, _ key: LocationKey, _ scope: DeliveryScope,
         _ register: RegisterSnapshot, _ request: HTTPRequest
     ) async -> HTTPResponse {
         do {
-            let stored = try await storedJSON(key, version)
-            let merged: JSONValue
-            do { merged = try push.apply(body, to: stored?.1) } catch .invalid(let message) {
-                return OCPIResponse.failure(.ok, code: .invalidOrMissingParameters, message, request)
-            } catch .unknown(let message) {
-                guard stored == nil, push.method == .put else {
-                    return OCPIResponse.failure(.notFound, code: .unknownLocation, message, request)
-                }
-                // A child under a location we lack: fetch the location from the operator's Sender.
-                let requested = try await store.register.requestLocation(push.locationID, of: push.party)
-                return OCPIResponse.failure(
-                    .notFound, code: .unknownLocation,
-                    message
-                        + (requested
-                            ? "; it is fetched from your Sender on the next pull round"
-                            : "; PUT the Location first (no Sender of yours is registered to fetch it from)"),
-                    request)
+            return try await IngestPipeline.retryingOnDisconnect {
+                try await applyOnce(push, body, version, key, scope, register, request)
             }
-            let decoder = LocationDecoder(version: version, declaredParty: push.party)
-            let decoded: DecodedLocation
-            switch decoder.decode(merged) {
-            case .success(let value): decoded = value
-            case .failure(let refusal):
-                return OCPIResponse.failure(.ok, code: .invalidOrMissingParameters, refusal.reason, request)
-            }
-            guard decoded.location.key == key else {
-                return OCPIResponse.failure(
-                    .ok, code: .invalidOrMissingParameters,
-                    "the body is the location \(decoded.location.key), not \(key)", request)
-            }
-            let incoming: IncomingLocation
-            switch scope.admit(decoded, register: register) {
-            case .success(let admitted): incoming = admitted
-            case .failure(let refusal):
-                return OCPIResponse.failure(.ok, code: .invalidOrMissingParameters, refusal.reason, request)
-            }
-            let session = try await store.beginIngest(
-                IngestRunStart(
-                    kind: .push, source: "\(request.method) \(request.path)", party: push.party,
-                    ocpiVersion: version.rawValue))
-            var summary = IngestRunSummary()
-            summary.read = 1
-            summary.count(incoming.findings)
-            let outcomes: [IngestOutcome]
-            do {
-                outcomes = try await session.apply([incoming])
-                for outcome in outcomes { summary.count(outcome) }
-                _ = try await session.finish(summary)
-            } catch {
-                _ = try? await session.abandon(error: "\(error)", summary)
-                throw error
-            }
-            return OCPIResponse.success(nil, request, status: outcomes.first == .created ? .created : .ok)
         } catch {
             return OCPIResponse.failure(
                 .serviceUnavailable, code: .genericServerError,
@@ -227,6 +180,43 @@ public struct OCPIReceiverAPI: Sendable {
                 request,
                 logging: error)
         }
+    }
+
+    private func applyOnce(
+        _ push: LocationPush, _ body: JSONValue, _ version: OCPIVersion, _ key: LocationKey, _ scope: DeliveryScope,
+        _ register: RegisterSnapshot, _ request: HTTPRequest
+    ) async throws -> HTTPResponse {
+        let stored = try await storedJSON(key, version)
+        let merged: JSONValue
+        do { merged = try push.apply(body, to: stored?.1) } catch .invalid(let message) {
+            return OCPIResponse.failure(.ok, code: .invalidOrMissingParameters, message, request)
+        } catch .unknown(let message) {
+            guard stored == nil, push.method == .put else {
+                return OCPIResponse.failure(.notFound, code: .unknownLocation, message, request)
+            }
+            // A child under a location we lack: fetch the location from the operator's Sender.
+            let requested = try await store.register.requestLocation(push.locationID, of: push.party)
+            return OCPIResponse.failure(
+                .notFound, code: .unknownLocation,
+                message
+                    + (requested
+                        ? "; it is fetched from your Sender on the next pull round"
+                        : "; PUT the Location first (no Sender of yours is registered to fetch it from)"),
+                request)
+        }
+        var plan = IngestPipeline.Plan(
+            start: IngestRunStart(
+                kind: .push, source: "\(request.method) \(request.path)", party: push.party,
+                ocpiVersion: version.rawValue),
+            version: version, scope: scope)
+        plan.onlyLocation = key
+        let result = try await IngestPipeline.run(plan, store: store, register: register) { pipeline in
+            try await pipeline.take([(merged, nil)])
+        }
+        if let refusal = result.refusals.first {
+            return OCPIResponse.failure(.ok, code: .invalidOrMissingParameters, refusal.reason, request)
+        }
+        return OCPIResponse.success(nil, request, status: result.run.summary.created == 1 ? .created : .ok)
     }
 }
 
