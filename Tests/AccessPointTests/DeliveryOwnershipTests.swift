@@ -103,7 +103,7 @@ import Testing
             try await Self.office(store)
             let before = try await store.location(Self.vltKey)
             var router = HTTPRouter()
-            PublicAPI(store: store, backend: "test").routes(into: &router)
+            AccessRoutes(store: store, backend: "test").routes(into: &router)
             var secrets: [String: String] = [:]
             for party in [Self.hub, Self.sur] {
                 let secret = AccessToken.generate(prefix: "cr_operator_")

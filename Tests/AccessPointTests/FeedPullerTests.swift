@@ -75,7 +75,7 @@ import Testing
                 let delta = await puller.pull(vlt)
                 #expect(delta.kind == .delta && delta.report?.run.summary.unchanged == 12)
                 var router = HTTPRouter()
-                PublicAPI(store: target, backend: "test").routes(into: &router)
+                AccessRoutes(store: target, backend: "test").routes(into: &router)
                 let secret = AccessToken.generate(prefix: "cr_office_")
                 _ = try await register.createToken(
                     hash: AccessToken.hash(secret), role: .office, parties: [], label: "staff", actor: "test")

@@ -35,7 +35,7 @@ import Testing
 
     static func fixture(_ store: any Store) async throws -> Fixture {
         var router = HTTPRouter()
-        PublicAPI(store: store, backend: "test").routes(into: &router)
+        AccessRoutes(store: store, backend: "test").routes(into: &router)
         try await store.register.configure(OfficeSettings(countries: ["CL"]), actor: "office")
         try await RepositoryLinkTests.approve(
             store.register, "Voltaje Andino SpA", company: "76.123.456-7", code: "CL*VLT")

@@ -25,7 +25,7 @@ struct OCPISenderTests {
 
     static func serve(_ store: any Store, settings: AccessPointSettings = AccessPointSettings()) throws -> HTTPServer {
         var router = HTTPRouter()
-        PublicAPI(store: store, backend: "test", settings: settings).routes(into: &router)
+        AccessRoutes(store: store, backend: "test", settings: settings).routes(into: &router)
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
         configuration.eventLoops = 1
@@ -165,7 +165,7 @@ struct OCPISenderTests {
         try await backend.withStore { store, _ in
             _ = try await Self.ingest(store, Self.feed([1, 2, 3]))
             var router = HTTPRouter()
-            PublicAPI(
+            AccessRoutes(
                 store: store, backend: "test", settings: AccessPointSettings(publicURL: "https://nap.example.cl/")
             )
             .routes(into: &router)
@@ -219,7 +219,7 @@ struct OCPISenderTests {
 
             // Token mode: 401 without a valid token; raw or Base64 tokens of any role pass.
             var tokenRouter = HTTPRouter()
-            PublicAPI(store: store, backend: "test", settings: AccessPointSettings(ocpiRequiresToken: true))
+            AccessRoutes(store: store, backend: "test", settings: AccessPointSettings(ocpiRequiresToken: true))
                 .routes(into: &tokenRouter)
             let secret = AccessToken.generate(prefix: "cr_reader_")
             _ = try await store.register.createToken(

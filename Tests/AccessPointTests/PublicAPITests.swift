@@ -13,7 +13,7 @@ import Testing
 struct PublicAPITests {
     static func router(_ store: any Store, _ backend: TestBackend) -> HTTPRouter {
         var router = HTTPRouter()
-        PublicAPI(store: store, backend: backend.rawValue).routes(into: &router)
+        AccessRoutes(store: store, backend: backend.rawValue).routes(into: &router)
         return router
     }
 

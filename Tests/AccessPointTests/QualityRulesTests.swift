@@ -24,7 +24,7 @@ import Testing
     @Test func theCatalogueIsExactlyTheDeclaredCodes() async throws {
         var router = HTTPRouter()
         try await TestBackend.sqlite.withStore { store, _ in
-            PublicAPI(store: store, backend: "test").routes(into: &router)
+            AccessRoutes(store: store, backend: "test").routes(into: &router)
             let response = await router.respond(to: HTTPRequest(method: "GET", target: "/api/v1/quality/rules"))
             #expect(response.status == .ok)
             let document = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]

@@ -95,7 +95,7 @@ import Testing
         try await backend.withStore(clock: manual.clock) { store, _ in
             try await Self.prepare(store)
             var router = HTTPRouter()
-            PublicAPI(store: store, backend: "test", settings: AccessPointSettings(clock: manual.clock))
+            AccessRoutes(store: store, backend: "test", settings: AccessPointSettings(clock: manual.clock))
                 .routes(into: &router)
             func get(_ target: String) async throws -> (HTTPStatus, [String: Any]) {
                 let response = await router.respond(to: HTTPRequest(method: "GET", target: target))

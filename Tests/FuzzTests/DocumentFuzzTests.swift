@@ -119,7 +119,7 @@ import Testing
                 let result = try await scan.run()
                 try await scan.record(result)
                 var router = HTTPRouter()
-                PublicAPI(store: store, backend: backend.rawValue).routes(into: &router)
+                AccessRoutes(store: store, backend: backend.rawValue).routes(into: &router)
                 for target in [
                     "/ocpi/2.1.1/sender/locations?limit=1000", "/ocpi/2.2.1/sender/locations?limit=1000",
                     "/ocpi/2.3.0/sender/locations?date_from=2000-01-01T00:00:00Z&limit=1000",

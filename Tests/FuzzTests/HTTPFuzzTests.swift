@@ -78,7 +78,7 @@ import Testing
             let feed = Fixtures.packageRoot.appendingPathComponent("Schemas/examples/chile-example-feed.json").path
             _ = try await FileIngest(store: store).ingest(path: feed, party: nil, version: nil)
             var router = HTTPRouter()
-            PublicAPI(store: store, backend: "sqlite").routes(into: &router)
+            AccessRoutes(store: store, backend: "sqlite").routes(into: &router)
             let samples = [
                 "version": "2.2.1", "country_code": "CL", "party_id": "VLT", "location_id": "SCL-PROV-001",
                 "evse_uid": "VLT-001-1", "connector_id": "1", "evse_id": "CL*VLT*E001*1", "code": "CL*VLT", "id": "1",

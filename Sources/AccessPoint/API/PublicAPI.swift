@@ -7,58 +7,37 @@ import Storage
 
 /// The public read API under `/api/v1` (issue #4): open data, no token, JSON. Unpublished and
 /// removed locations are not shown.
-public struct PublicAPI: Sendable {
-    public let store: any Store
+struct PublicAPI: Sendable {
+    let store: any Store
     /// `sqlite` or `postgresql`, for the health check.
-    public let backend: String
+    let backend: String
     /// The server's request counters, for `/metrics`.
-    public let metrics: HTTPMetrics
-    public let settings: AccessPointSettings
+    let metrics: HTTPMetrics
 
-    public init(
-        store: any Store, backend: String, metrics: HTTPMetrics = HTTPMetrics(),
-        settings: AccessPointSettings = AccessPointSettings()
-    ) {
-        self.store = store
-        self.backend = backend
-        self.metrics = metrics
-        self.settings = settings
-    }
-
-    /// The routes, added to `router`: the read API, the ID Registration Office's, OCPI (Sender,
-    /// Receiver, credentials) and the open-data dumps.
-    public func routes(into router: inout HTTPRouter) {
+    /// The read API's routes, behind `open`.
+    func routes(into router: inout HTTPRouter, behind open: RouteGuard<Void>) {
         let api = self
-        let limiter = RateLimiter(settings.rateLimits)
-        router.gate = { request, route in
-            limiter.refusal(request, route: route, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9)
-        }
-        RegisterAPI(store: store).routes(into: &router)
-        OCPISenderAPI(store: store, settings: settings).routes(into: &router)
-        OCPIReceiverAPI(store: store).routes(into: &router)
-        OCPICredentialsAPI(store: store, settings: settings).routes(into: &router)
-        OpenDataDumps(store: store, settings: settings).routes(into: &router)
-        QualityAPI(store: store, rulebook: settings.quality, clock: settings.clock).routes(into: &router)
-        Self.publicGet("/api/v1/healthz", into: &router) { _, _ in await api.health() }
-        Self.publicGet("/api/v1/stats", into: &router) { _, _ in await api.stats() }
-        router.get("/api/v1/metrics") { _, _ in await api.prometheus() }
-        Self.publicGet("/api/v1/openapi.json", into: &router) { _, _ in
+        Self.publicGet("/api/v1/healthz", into: &router, behind: open) { _, _ in await api.health() }
+        Self.publicGet("/api/v1/stats", into: &router, behind: open) { _, _ in await api.stats() }
+        router.add("GET", "/api/v1/metrics", behind: open) { _, _, _ in await api.prometheus() }
+        Self.publicGet("/api/v1/openapi.json", into: &router, behind: open) { _, _ in
             guard let document = SchemaFiles.openAPI else {
                 return APIError.response(.internalServerError, "missing", "the OpenAPI document is not installed")
             }
             return .json(Array(document))
         }
-        Self.publicGet("/api/v1/quality/rules", into: &router) { _, _ in
+        Self.publicGet("/api/v1/quality/rules", into: &router, behind: open) { _, _ in
             guard let catalogue = SchemaFiles.qualityRules else {
                 return APIError.response(.internalServerError, "missing", "the quality rule catalogue is not installed")
             }
             return .json(Array(catalogue))
         }
-        Self.publicGet("/api/v1/locations", into: &router) { request, _ in await api.locations(request) }
-        Self.publicGet("/api/v1/evses/{evse_id}", into: &router) { _, parameters in
+        Self.publicGet("/api/v1/locations", into: &router, behind: open) { request, _ in await api.locations(request) }
+        Self.publicGet("/api/v1/evses/{evse_id}", into: &router, behind: open) { _, parameters in
             await api.evse(parameters["evse_id"]!)
         }
-        Self.publicGet("/api/v1/locations/{country_code}/{party_id}/{location_id}", into: &router) { _, parameters in
+        Self.publicGet("/api/v1/locations/{country_code}/{party_id}/{location_id}", into: &router, behind: open) {
+            _, parameters in
             await api.location(
                 LocationKey(
                     countryCode: parameters["country_code"]!, partyID: parameters["party_id"]!,
@@ -69,9 +48,10 @@ public struct PublicAPI: Sendable {
     /// A public GET route that browser map apps on any origin may call (CORS, Fetch standard):
     /// every answer allows any origin, and the preflight `OPTIONS` is answered `204`.
     static func publicGet(
-        _ pattern: String, into router: inout HTTPRouter, _ handler: @escaping HTTPRouter.Handler
+        _ pattern: String, into router: inout HTTPRouter, behind open: RouteGuard<Void>,
+        _ handler: @escaping HTTPRouter.Handler
     ) {
-        router.get(pattern) { request, parameters in
+        router.add("GET", pattern, behind: open) { request, parameters, _ in
             var response = await handler(request, parameters)
             response.headers.set("Access-Control-Allow-Origin", "*")
             response.headers.set("Access-Control-Expose-Headers", "X-Request-ID, ETag")

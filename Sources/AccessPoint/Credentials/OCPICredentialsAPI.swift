@@ -26,23 +26,21 @@ public struct OCPICredentialsAPI: Sendable {
         self.settings = settings
     }
 
-    public func routes(into router: inout HTTPRouter) {
+    /// The routes, behind `tokens`: a registration token (token A) registers, a peer's token
+    /// reads, updates or ends its registration.
+    func routes(into router: inout HTTPRouter, behind tokens: RouteGuard<OCPICaller>) {
         let api = self
         for method in ["GET", "POST", "PUT", "DELETE"] {
-            router.add(method, "/ocpi/{version}/credentials") { request, parameters in
-                await api.handle(request, parameters)
+            router.add(method, "/ocpi/{version}/credentials", behind: tokens) { request, parameters, caller in
+                await api.handle(request, parameters, caller)
             }
         }
     }
 
-    func handle(_ request: HTTPRequest, _ parameters: PathParameters) async -> HTTPResponse {
+    func handle(_ request: HTTPRequest, _ parameters: PathParameters, _ caller: OCPICaller) async -> HTTPResponse {
         guard let version = OCPIVersion(text: parameters["version"]!), OCPISenderAPI.versions.contains(version) else {
             return OCPIResponse.failure(
                 .notFound, code: .unsupportedVersion, "unsupported version \(parameters["version"]!)", request)
-        }
-        let caller: OCPICaller
-        do { caller = try await OCPICaller.identify(request, in: store.register, registrationAllowed: true) } catch {
-            return error.response
         }
         let handshake = CredentialsHandshake(
             register: store.register, ourVersionsURL: settings.baseURL(request) + "/ocpi/versions")

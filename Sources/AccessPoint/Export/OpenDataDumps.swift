@@ -13,10 +13,10 @@ struct OpenDataDumps: Sendable {
     let store: any Store
     let settings: AccessPointSettings
 
-    func routes(into router: inout HTTPRouter) {
+    func routes(into router: inout HTTPRouter, behind open: RouteGuard<Void>) {
         let dumps = self
         for (suffix, format) in [("json", LocationDump.Format.ocpi), ("csv", .csv), ("geojson", .geojson)] {
-            PublicAPI.publicGet("/opendata/locations.\(suffix)", into: &router) { request, _ in
+            PublicAPI.publicGet("/opendata/locations.\(suffix)", into: &router, behind: open) { request, _ in
                 await dumps.dump(format, request)
             }
         }

@@ -23,21 +23,19 @@ public struct OCPISenderAPI: Sendable {
 
     public static let versions: [OCPIVersion] = [.v2_1_1, .v2_2_1, .v2_3_0]
 
-    public func routes(into router: inout HTTPRouter) {
+    /// The versions endpoints behind `versionReaders`, the Locations Sender behind `readers`.
+    func routes(
+        into router: inout HTTPRouter, versions versionReaders: RouteGuard<Void>, behind readers: RouteGuard<Void>
+    ) {
         let api = self
         func get(
-            _ pattern: String, registrationAllowed: Bool = false,
+            _ pattern: String, behind readers: RouteGuard<Void> = readers,
             _ handler: @escaping @Sendable (HTTPRequest, PathParameters) async -> HTTPResponse
         ) {
-            router.get(pattern) { request, parameters in
-                if let refusal = await api.refusal(request, registrationAllowed: registrationAllowed) {
-                    return refusal
-                }
-                return await handler(request, parameters)
-            }
+            router.add("GET", pattern, behind: readers) { request, parameters, _ in await handler(request, parameters) }
         }
-        get("/ocpi/versions", registrationAllowed: true) { request, _ in api.versionList(request) }
-        get("/ocpi/{version}", registrationAllowed: true) { request, parameters in
+        get("/ocpi/versions", behind: versionReaders) { request, _ in api.versionList(request) }
+        get("/ocpi/{version}", behind: versionReaders) { request, parameters in
             guard let version = api.version(parameters) else { return api.unknownVersion(parameters, request) }
             return api.versionDetails(version, request)
         }
@@ -291,14 +289,4 @@ public struct OCPISenderAPI: Sendable {
     }
 
     func baseURL(_ request: HTTPRequest) -> String { settings.baseURL(request) }
-
-    /// In token mode, a `401` unless the request carries a valid token of any role, raw or in
-    /// OCPI 2.2's Base64 (ocpi.md §4.3: try both); a registration token opens only the versions.
-    func refusal(_ request: HTTPRequest, registrationAllowed: Bool) async -> HTTPResponse? {
-        guard settings.ocpiRequiresToken else { return nil }
-        do {
-            _ = try await OCPICaller.identify(request, in: store.register, registrationAllowed: registrationAllowed)
-        } catch { return error.response }
-        return nil
-    }
 }

@@ -3,26 +3,22 @@ import JSON
 import RegistryCore
 import Storage
 
-/// The office's routes under `/api/v1/office`, each behind an `office` token (DESIGN.md: office
+/// The office's routes under `/api/v1/office`, each behind the office's guard (DESIGN.md: office
 /// tokens approve, suspend, revoke, issue tokens). Every action lands in the audit log with the
 /// token's id and label as the actor.
 struct OfficeAPI: Sendable {
     let store: any Store
     var register: PartyRegister { store.register }
 
-    func routes(into router: inout HTTPRouter) {
+    /// The routes, each behind `staff`, which hands the handler the actor's name.
+    func routes(into router: inout HTTPRouter, behind staff: RouteGuard<String>) {
         let api = self
         func office(
             _ method: String, _ pattern: String,
             _ handler: @escaping @Sendable (HTTPRequest, PathParameters, String) async throws -> HTTPResponse
         ) {
-            router.add(method, pattern) { request, parameters in
-                do {
-                    let actor = try await api.authenticateOffice(request)
-                    return try await handler(request, parameters, actor)
-                } catch {
-                    return RegisterAPI.failure(error)
-                }
+            router.add(method, pattern, behind: staff) { request, parameters, actor in
+                do { return try await handler(request, parameters, actor) } catch { return RegisterAPI.failure(error) }
             }
         }
         office("GET", "/api/v1/office/applications") { request, _, _ in
@@ -206,16 +202,6 @@ struct OfficeAPI: Sendable {
             try await api.register.revokeToken(id, actor: actor)
             return HTTPResponse(status: .noContent)
         }
-    }
-
-    /// The actor name of a valid office token (`token:ID (label)`), else `401`/`403`.
-    func authenticateOffice(_ request: HTTPRequest) async throws -> String {
-        guard let secret = AccessToken.presented(in: request) else { throw AuthFailure.missing("an office token") }
-        guard let token = try await register.token(hash: AccessToken.hash(secret)),
-            AccessToken.matches(secret, storedHash: token.hash)
-        else { throw AuthFailure.forbidden("the token is not valid") }
-        guard token.role == .office else { throw AuthFailure.forbidden("this route needs an office token") }
-        return "token:\(token.id) (\(token.label))"
     }
 
     /// The `limit` parameter: 1 to 1000, or `fallback` when absent.

@@ -3,33 +3,43 @@ import JSON
 import RegistryCore
 import Storage
 
-/// The ID Registration Office over HTTP (issue #5): the public register (open data, no token),
-/// applications (no token to submit; a secret to follow one) and the office's own routes (an
-/// `office` token). Private organisation fields appear only on office routes.
+/// The ID Registration Office over HTTP for everyone but its staff (issue #5): the public
+/// register (open data) and applications (submitted by anyone, followed with the application's
+/// secret; the guards are `AccessRoutes`'). Private organisation fields appear only on the
+/// office's own routes (`OfficeAPI`).
 struct RegisterAPI: Sendable {
     let store: any Store
     var register: PartyRegister { store.register }
 
-    func routes(into router: inout HTTPRouter) {
+    /// The public register, open data, behind `open`.
+    func registerRoutes(into router: inout HTTPRouter, behind open: RouteGuard<Void>) {
         let api = self
-        PublicAPI.publicGet("/api/v1/parties", into: &router) { request, _ in await api.parties(request, format: nil) }
-        PublicAPI.publicGet("/api/v1/parties/{code}", into: &router) { _, parameters in
+        PublicAPI.publicGet("/api/v1/parties", into: &router, behind: open) { request, _ in
+            await api.parties(request, format: nil)
+        }
+        PublicAPI.publicGet("/api/v1/parties/{code}", into: &router, behind: open) { _, parameters in
             await api.party(parameters["code"]!)
         }
-        PublicAPI.publicGet("/opendata/parties.json", into: &router) { request, _ in
+        PublicAPI.publicGet("/opendata/parties.json", into: &router, behind: open) { request, _ in
             await api.parties(request, format: "json")
         }
-        PublicAPI.publicGet("/opendata/parties.csv", into: &router) { request, _ in
+        PublicAPI.publicGet("/opendata/parties.csv", into: &router, behind: open) { request, _ in
             await api.parties(request, format: "csv")
         }
-        router.add("POST", "/api/v1/applications") { request, _ in await api.submit(request) }
-        router.get("/api/v1/applications/{id}") { request, parameters in
-            await api.applicantView(request, parameters["id"]!)
+    }
+
+    /// Applying for a code behind `submit`; following one's own application behind `applicant`.
+    func applicationRoutes(
+        into router: inout HTTPRouter, submit: RouteGuard<Void>, applicant: RouteGuard<Int64>
+    ) {
+        let api = self
+        router.add("POST", "/api/v1/applications", behind: submit) { request, _, _ in await api.submit(request) }
+        router.add("GET", "/api/v1/applications/{id}", behind: applicant) { _, _, id in
+            await api.applicantView(id)
         }
-        router.add("POST", "/api/v1/applications/{id}/responses") { request, parameters in
-            await api.respond(request, parameters["id"]!)
+        router.add("POST", "/api/v1/applications/{id}/responses", behind: applicant) { request, _, id in
+            await api.respond(request, id)
         }
-        OfficeAPI(store: store).routes(into: &router)
     }
 
     func parties(_ request: HTTPRequest, format: String?) async -> HTTPResponse {
@@ -121,13 +131,12 @@ struct RegisterAPI: Sendable {
         }
     }
 
-    /// The applicant's view, behind the application's secret. A missing secret is `401`; a wrong
-    /// one, or an application that does not exist, the same `403`, so nothing leaks.
-    func applicantView(_ request: HTTPRequest, _ idText: String) async -> HTTPResponse {
+    /// The applicant's view of its application, with its operator token the first time it is
+    /// seen after approval.
+    func applicantView(_ id: Int64) async -> HTTPResponse {
         do {
-            let id = try await authenticateApplicant(request, idText)
             guard var application = try await register.application(id) else {
-                throw AuthFailure.forbidden(Self.wrongSecret)
+                throw AuthFailure.forbidden(RouteGuard<Int64>.wrongSecret)
             }
             var token: String?
             if application.status == .approved, application.tokenIssuedAt == nil {
@@ -144,9 +153,8 @@ struct RegisterAPI: Sendable {
         }
     }
 
-    func respond(_ request: HTTPRequest, _ idText: String) async -> HTTPResponse {
+    func respond(_ request: HTTPRequest, _ id: Int64) async -> HTTPResponse {
         do {
-            let id = try await authenticateApplicant(request, idText)
             let json = try RegisterAPI.jsonBody(request)
             guard case .string(let message)? = json["message"], !message.isEmpty, message.count <= 4000 else {
                 throw FormProblems([FieldProblem("message", "is required: the answer, at most 4000 characters")])
@@ -157,18 +165,6 @@ struct RegisterAPI: Sendable {
             return RegisterAPI.failure(error)
         }
     }
-
-    private func authenticateApplicant(_ request: HTTPRequest, _ idText: String) async throws -> Int64 {
-        guard let secret = AccessToken.presented(in: request) else {
-            throw AuthFailure.missing("the application's secret")
-        }
-        guard let id = Int64(idText), let hash = try await register.applicationSecretHash(id),
-            AccessToken.matches(secret, storedHash: hash)
-        else { throw AuthFailure.forbidden(Self.wrongSecret) }
-        return id
-    }
-
-    static let wrongSecret = "the secret does not open this application"
 
     /// A JSON request body, or a `400` naming what is wrong with it.
     static func jsonBody(_ request: HTTPRequest) throws -> JSONValue {
@@ -200,21 +196,11 @@ struct RegisterAPI: Sendable {
             return .json(writer.bytes, status: .badRequest)
         case let error as PartyCodeError: return APIError.response(.badRequest, "bad_parameter", error.description)
         case let error as ForeignRegisterError: return APIError.response(.badRequest, "invalid", error.description)
-        case AuthFailure.missing(let what):
-            var response = APIError.response(.unauthorized, "unauthorized", "send \(what) as 'Authorization: Bearer …'")
-            response.headers.set("WWW-Authenticate", "Bearer")
-            return response
-        case AuthFailure.forbidden(let message): return APIError.response(.forbidden, "forbidden", message)
+        case let failure as AuthFailure: return failure.response
         case let error as RegisterNotFound: return APIError.response(.notFound, "not_found", error.message)
         case let error as RegisterConflict: return APIError.response(.conflict, "conflict", error.message)
         case StoreError.conflict(let message): return APIError.response(.conflict, "conflict", message)
         default: return APIError.storeFailure(error)
         }
     }
-}
-
-/// A request without the credential a route needs (`401`), or with one that does not allow it (`403`).
-enum AuthFailure: Error {
-    case missing(String)
-    case forbidden(String)
 }

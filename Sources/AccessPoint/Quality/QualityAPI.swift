@@ -13,19 +13,21 @@ struct QualityAPI: Sendable {
     let rulebook: QualityRulebook
     let clock: RegistryClock
 
-    func routes(into router: inout HTTPRouter) {
+    func routes(into router: inout HTTPRouter, behind open: RouteGuard<Void>) {
         let api = self
-        PublicAPI.publicGet("/api/v1/quality", into: &router) { _, _ in
+        PublicAPI.publicGet("/api/v1/quality", into: &router, behind: open) { _, _ in
             await api.scorecard(scope: QualitySnapshot.nationalScope)
         }
-        PublicAPI.publicGet("/api/v1/quality/operators/{code}", into: &router) { _, parameters in
+        PublicAPI.publicGet("/api/v1/quality/operators/{code}", into: &router, behind: open) { _, parameters in
             guard let code = try? PartyCode(parsing: parameters["code"]!) else {
                 return APIError.response(
                     .badRequest, "bad_parameter", "'\(parameters["code"]!)' is not a party code such as CL*VLT")
             }
             return await api.scorecard(scope: code.description)
         }
-        PublicAPI.publicGet("/api/v1/quality/locations/{country_code}/{party_id}/{location_id}", into: &router) {
+        PublicAPI.publicGet(
+            "/api/v1/quality/locations/{country_code}/{party_id}/{location_id}", into: &router, behind: open
+        ) {
             _, parameters in
             await api.location(
                 LocationKey(

@@ -5,14 +5,8 @@ import RegistryCore
 import Storage
 
 /// The Locations Receiver (issue #7; OCPI 2.2.1 §8.2.2, ocpi.md §3.2, §7.2): operators push their
-/// locations, EVSEs and connectors with an operator token bound to their party codes.
-///
-/// Who may do what, per URL party `{country_code}/{party_id}`:
-/// - an operator token holding that party, or one of a party it authorised (`office authorise`):
-///   GET (its records, published or not), PUT, PATCH while the code is ACTIVE (`403` otherwise);
-/// - an operator token of another party: `404` (OCPI: a URL party outside the client's roles);
-/// - an office token: GET only (support staff read, never write operators' data);
-/// - a reader token: `403`; no token or an unknown one: `401`.
+/// locations, EVSEs and connectors with an operator token bound to their party codes. Who may do
+/// what under the URL's party is the guard's (`RouteGuard.ocpiOperator`).
 ///
 /// A PUT of an EVSE or connector under a location we lack is a `404`; when the party has a feed,
 /// the location is fetched from its Sender on the scheduler's next round (ocpi.md §7.2).
@@ -28,26 +22,23 @@ public struct OCPIReceiverAPI: Sendable {
 
     static let versions: [OCPIVersion] = [.v2_1_1, .v2_2_1, .v2_3_0]
 
-    public func routes(into router: inout HTTPRouter) {
+    /// The routes, each behind `operators`, which decides what the caller may do under the URL's party.
+    func routes(into router: inout HTTPRouter, behind operators: RouteGuard<DeliveryGrant>) {
         let api = self
         for suffix in ["", "/{evse_uid}", "/{evse_uid}/{connector_id}"] {
             let pattern = "/ocpi/{version}/receiver/locations/{country_code}/{party_id}/{location_id}" + suffix
             for method in ["GET", "PUT", "PATCH"] {
-                router.add(method, pattern) { request, parameters in await api.handle(request, parameters) }
+                router.add(method, pattern, behind: operators) { request, parameters, grant in
+                    await api.handle(request, parameters, grant)
+                }
             }
         }
     }
 
-    func handle(_ request: HTTPRequest, _ parameters: PathParameters) async -> HTTPResponse {
+    func handle(_ request: HTTPRequest, _ parameters: PathParameters, _ grant: DeliveryGrant) async -> HTTPResponse {
         guard let version = OCPIVersion(text: parameters["version"]!), Self.versions.contains(version) else {
             return OCPIResponse.failure(
                 .notFound, code: .unsupportedVersion, "unsupported version \(parameters["version"]!)", request)
-        }
-        guard let party = try? PartyCode(countryCode: parameters["country_code"]!, partyID: parameters["party_id"]!)
-        else {
-            return OCPIResponse.failure(
-                .notFound, code: .invalidOrMissingParameters,
-                "\(parameters["country_code"]!)/\(parameters["party_id"]!) is not a party code", request)
         }
         for name in ["location_id", "evse_uid", "connector_id"] {
             if let id = parameters[name], let problem = ObjectID.problem(id) {
@@ -55,19 +46,7 @@ public struct OCPIReceiverAPI: Sendable {
                     .badRequest, code: .invalidOrMissingParameters, "\(name) in the URL \(problem)", request)
             }
         }
-        let scope: DeliveryScope
-        let register: RegisterSnapshot
-        do {
-            register = try await store.register.snapshot()
-            switch await permission(request, party: party, register: register) {
-            case .success(let allowed): scope = allowed
-            case .failure(let refusal): return refusal.response
-            }
-        } catch {
-            return OCPIResponse.failure(
-                .serviceUnavailable, code: .genericServerError, "the register cannot be read now", request,
-                logging: error)
-        }
+        let party = grant.party
         let key = LocationKey(
             countryCode: party.countryCode, partyID: party.partyID, locationID: parameters["location_id"]!)
         if request.method == "GET" { return await get(version, key, parameters, request) }
@@ -79,48 +58,8 @@ public struct OCPIReceiverAPI: Sendable {
             return OCPIResponse.failure(
                 .badRequest, code: .invalidOrMissingParameters, "the body is not JSON: \(error)", request)
         }
-        return await serial.run(key) { await self.apply(push, body, version, key, scope, register, request) }
-    }
-
-    /// Whose records the token may write when it may do the request's method under `party`.
-    /// An operator writes under the register's delivery rule (`RegisterSnapshot.writeRefusal`):
-    /// a party it neither holds nor was authorised by is a `404` (OCPI: a URL party outside the
-    /// client's roles), a suspended, revoked or released one a `403` naming why; it reads what it
-    /// may write, and its own codes whatever their standing.
-    func permission(_ request: HTTPRequest, party: PartyCode, register: RegisterSnapshot) async
-        -> Result<DeliveryScope, OCPICaller.Refusal>
-    {
-        let token: TokenRecord
-        do { token = try await OCPICaller.identify(request, in: store.register).token } catch {
-            return .failure(error)
-        }
-        switch token.role {
-        case .operator:
-            let held = Set(token.parties.compactMap { try? PartyCode(parsing: $0) })
-            switch register.writeRefusal(of: party, by: held) {
-            case nil: return .success(.deliverers(held))
-            case .notInStanding where request.method == "GET" && held.contains(party):
-                return .success(.deliverers(held))
-            case .notInStanding(let reason)?:
-                return .failure(
-                    OCPICaller.Refusal(
-                        response: OCPIResponse.failure(
-                            .forbidden, code: .invalidOrMissingParameters, "\(DeliveryRefusal.notInStanding(reason))",
-                            request)))
-            case .notAuthorised?:
-                return .failure(
-                    OCPICaller.Refusal(
-                        response: OCPIResponse.failure(
-                            .notFound, code: .genericClientError, "\(party) is not a party of this token", request)))
-            }
-        case .office where request.method == "GET":
-            return .success(.office)
-        case .office, .reader:
-            return .failure(
-                OCPICaller.Refusal(
-                    response: OCPIResponse.failure(
-                        .forbidden, code: .genericClientError,
-                        "a \(token.role.rawValue) token cannot \(request.method) operators' locations", request)))
+        return await serial.run(key) {
+            await self.apply(push, body, version, key, grant.scope, grant.register, request)
         }
     }
 

@@ -148,7 +148,7 @@ enum ServeCommand: RegistryCommand {
         }
         var router = HTTPRouter()
         let metrics = HTTPMetrics()
-        PublicAPI(
+        AccessRoutes(
             store: store, backend: PostgresConninfo.isPostgres(database) ? "postgresql" : "sqlite", metrics: metrics,
             settings: settings
         ).routes(into: &router)
