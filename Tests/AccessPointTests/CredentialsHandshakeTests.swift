@@ -221,14 +221,6 @@ import Testing
                 }
                 #expect(try await registry.call("GET", "/ocpi/2.2.1/credentials", token: tokenA).status == 200)
                 #expect(try await registryStore.register.peers().isEmpty)
-                #expect(OutboundPolicy.isLocal("127.0.0.1") && OutboundPolicy.isLocal("::ffff:127.0.0.2"))
-                #expect(OutboundPolicy.isLocal("169.254.169.254") && OutboundPolicy.isLocal("fe80::1"))
-                #expect(!OutboundPolicy.isLocal("203.0.113.7") && !OutboundPolicy.isLocal("2001:db8::1"))
-                let refusal = await OutboundPolicy().refusal(of: "http://localhost:1/x")
-                #expect(refusal?.hasSuffix("a loopback, link-local or unspecified address") == true, "\(refusal ?? "")")
-                #expect(
-                    await OutboundPolicy().refusal(of: "gopher://example.org/") == "only http and https URLs are called"
-                )
                 await registry.server.shutdown()
                 await platform.server.shutdown()
             }
@@ -259,7 +251,8 @@ import Testing
                     body: Self.credentials(token: "token-b", url: platform.versions, role: "CPO", party: "CL*HUB"))
                 #expect(registered.code == 1000, "\(registered)")
                 let feed = try #require(try await registryStore.register.feed(of: try PartyCode(parsing: "CL*HUB")))
-                let report = try #require(await FeedPuller(store: registryStore).pull(feed, kind: .full).report)
+                let puller = FeedPuller(store: registryStore, outbound: OutboundPolicy(allowsLocalAddresses: true))
+                let report = try #require(await puller.pull(feed, kind: .full).report)
                 #expect(report.run.summary.created == 2 && report.run.summary.refused == 1)
                 #expect(report.refusals.first?.reason.contains("CL*VLT is not a code of this delivery") == true)
                 #expect(

@@ -8,22 +8,33 @@ import Foundation
 /// its Sender); pointed at the registry's own host or at link-local addresses (cloud metadata
 /// services live at 169.254.169.254) those calls would reach what no outsider should. Such
 /// addresses are refused unless the deployment is a development one (`serve
-/// --allow-local-peers`, and the tests). Only http and https are called at all.
+/// --allow-local-peers`, and the tests), and so are the networks a deployment denies besides
+/// (`serve --deny-networks`, e.g. the ministry's own). Only http and https are called at all.
 public struct OutboundPolicy: Sendable {
     /// Loopback, link-local and unspecified addresses may be called.
     public var allowsLocalAddresses = false
+    /// Networks never called, besides the local ones.
+    public var deniedNetworks: [IPNetwork] = []
 
-    public init(allowsLocalAddresses: Bool = false) { self.allowsLocalAddresses = allowsLocalAddresses }
+    public init(allowsLocalAddresses: Bool = false, deniedNetworks: [IPNetwork] = []) {
+        self.allowsLocalAddresses = allowsLocalAddresses
+        self.deniedNetworks = deniedNetworks
+    }
 
     /// Why `url` may not be called, or nil: its scheme, or an address its host resolves to.
     public func refusal(of url: String) async -> String? {
         guard let parsed = URL(string: url), let host = parsed.host, !host.isEmpty else { return "\(url) is not a URL" }
         if let problem = Self.schemeProblem(of: parsed) { return problem }
-        guard !allowsLocalAddresses else { return nil }
+        guard !allowsLocalAddresses || !deniedNetworks.isEmpty else { return nil }
         let addresses = await Self.resolve(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
         if addresses.isEmpty { return "\(host) does not resolve" }
-        if let local = addresses.first(where: Self.isLocal) {
-            return "\(host) is \(local), a loopback, link-local or unspecified address"
+        for address in addresses {
+            if let network = deniedNetworks.first(where: { $0.contains(address) }) {
+                return "\(host) is \(address), in \(network), a network this access point does not call"
+            }
+            if !allowsLocalAddresses, IPNetwork.local.contains(where: { $0.contains(address) }) {
+                return "\(host) is \(address), a loopback, link-local or unspecified address"
+            }
         }
         return nil
     }
@@ -32,19 +43,6 @@ public struct OutboundPolicy: Sendable {
     /// §4.1: HTTPS; plain HTTP for tests and behind a proxy).
     static func schemeProblem(of url: URL) -> String? {
         ["http", "https"].contains(url.scheme?.lowercased() ?? "") ? nil : "only http and https URLs are called"
-    }
-
-    /// Loopback (127.0.0.0/8, ::1), link-local (169.254.0.0/16, fe80::/10) and unspecified
-    /// (0.0.0.0/8, ::) addresses, IPv4-mapped ones included (RFC 6890).
-    static func isLocal(_ address: String) -> Bool {
-        var text = address.lowercased()
-        if text.hasPrefix("::ffff:") && text.contains(".") { text = String(text.dropFirst(7)) }
-        if text.contains(".") {
-            let first = text.split(separator: ".").first.flatMap { Int($0) } ?? -1
-            return first == 127 || first == 0 || text.hasPrefix("169.254.")
-        }
-        return text == "::1" || text == "::" || text.hasPrefix("fe8") || text.hasPrefix("fe9")
-            || text.hasPrefix("fea") || text.hasPrefix("feb")
     }
 
     /// The addresses `host` resolves to, looked up on a thread of its own (getaddrinfo blocks).

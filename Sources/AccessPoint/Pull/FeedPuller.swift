@@ -6,13 +6,20 @@ import Storage
 /// (`serve`'s scheduler): a delta every few minutes from the last pull's start minus a margin,
 /// a full pull daily; intervals are per feed. A failing feed is recorded and never holds up the
 /// others. The feed of a code that is not in good standing (suspended, revoked, released) is
-/// paused: it is not pulled until the office reinstates the code.
+/// paused: it is not pulled until the office reinstates the code. A feed a peer's handshake made
+/// calls only where `outbound` allows, at every pull: the peer's URLs are its word, and a name
+/// checked once at registration may point elsewhere later.
 public struct FeedPuller: Sendable {
     public let store: any Store
+    /// Where the feeds of registered peers may be called.
+    public var outbound: OutboundPolicy
     /// How often the scheduler looks for due feeds.
     public var tick: Duration = .seconds(30)
 
-    public init(store: any Store) { self.store = store }
+    public init(store: any Store, outbound: OutboundPolicy = OutboundPolicy()) {
+        self.store = store
+        self.outbound = outbound
+    }
 
     /// What one feed's pull gave.
     public struct Outcome: Sendable {
@@ -30,7 +37,7 @@ public struct FeedPuller: Sendable {
             if let paused = try await Self.pause(of: feed.party, store: store) {
                 return Outcome(feed: feed, kind: kind, error: "paused: \(paused)")
             }
-            let report = try await Self.withSender(of: feed, store: store) { pull, endpoint, version in
+            let report = try await withSender(of: feed) { pull, endpoint, version in
                 try await pull.pull(
                     party: feed.party, endpoint: endpoint, version: version,
                     since: kind == .delta ? feed.deltaStart() : nil, full: kind == .full, confirmed: confirmed)
@@ -56,7 +63,7 @@ public struct FeedPuller: Sendable {
             }
             let started = RegistryClock.system.now()
             do {
-                let report = try await Self.withSender(of: feed, store: store) { pull, endpoint, version in
+                let report = try await withSender(of: feed) { pull, endpoint, version in
                     try await pull.pull(party: party, endpoint: endpoint, version: version, locationIDs: ids)
                 }
                 log("\(party): fetched \(ids.joined(separator: ", ")) as pushes asked: run \(report.run.id)")
@@ -74,11 +81,11 @@ public struct FeedPuller: Sendable {
     }
 
     /// Runs `body` with a pull client for the feed and its Locations Sender, discovered afresh.
-    private static func withSender(
-        of feed: Feed, store: any Store,
-        _ body: (LocationPull, String, OCPIVersion) async throws -> LocationPull.Report
+    private func withSender(
+        of feed: Feed, _ body: (LocationPull, String, OCPIVersion) async throws -> LocationPull.Report
     ) async throws -> LocationPull.Report {
-        let pull = LocationPull(store: store, token: feed.token)
+        var pull = LocationPull(store: store, token: feed.token)
+        if feed.peerID != nil { pull.crawler.client.outbound = outbound }
         let (endpoint, version) = try await pull.discover(
             versionsURL: feed.versionsURL, version: feed.ocpiVersion.flatMap(OCPIVersion.init(text:)))
         return try await body(pull, endpoint, version)

@@ -15,6 +15,9 @@ public struct Feed: Sendable, Equatable {
     public var lastFullStartedAt: Timestamp?
     public var lastError: String?
     public var lastErrorAt: Timestamp?
+    /// The OCPI peer whose credentials handshake made the feed (its URLs are the peer's word);
+    /// nil for a feed the office added.
+    public var peerID: Int64?
 
     /// What a scheduler should run now: a full pull when none ran within `fullHours`, else a
     /// delta when none ran within `deltaMinutes`, else nothing.
@@ -102,7 +105,7 @@ extension PartyRegister {
         try session.rows(
             """
             SELECT id, party_code, versions_url, token, ocpi_version, delta_minutes, full_hours,
-                last_delta_started_at, last_full_started_at, last_error, last_error_at
+                last_delta_started_at, last_full_started_at, last_error, last_error_at, peer_id
             FROM feeds WHERE \(condition) ORDER BY party_code
             """, parameters
         ).compactMap { row in
@@ -112,7 +115,7 @@ extension PartyRegister {
                 ocpiVersion: row.text(4), deltaMinutes: Int(row.int(5) ?? 5), fullHours: Int(row.int(6) ?? 24),
                 lastDeltaStartedAt: row.int(7).map(Timestamp.init(microseconds:)),
                 lastFullStartedAt: row.int(8).map(Timestamp.init(microseconds:)), lastError: row.text(9),
-                lastErrorAt: row.int(10).map(Timestamp.init(microseconds:)))
+                lastErrorAt: row.int(10).map(Timestamp.init(microseconds:)), peerID: row.int(11))
         }
     }
 }

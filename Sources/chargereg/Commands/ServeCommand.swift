@@ -45,6 +45,10 @@ enum ServeCommand: RegistryCommand {
                     "Development only: peers registering by the OCPI handshake may name loopback and link-local URLs."
             ),
             OptionSpec(
+                "--deny-networks", value: "CIDR,...",
+                help:
+                    "Networks peers' URLs may not reach besides loopback and link-local, e.g. 10.0.0.0/8,fd00::/8."),
+            OptionSpec(
                 "--rate-limit", value: "N",
                 help:
                     "Public reads a second from one client address (default 50, 0: no limit); beyond, 429 with Retry-After."
@@ -135,6 +139,15 @@ enum ServeCommand: RegistryCommand {
             licence: arguments.value("--licence") ?? ExportCommand.defaultLicence, quality: rulebook)
         settings.rateLimits = rateLimits
         settings.outbound.allowsLocalAddresses = arguments.flag("--allow-local-peers")
+        for text in arguments.value("--deny-networks")?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            guard let network = IPNetwork(trimmed) else {
+                throw UsageError(
+                    command: spec.name,
+                    message: "--deny-networks: '\(trimmed)' is not an IPv4 or IPv6 network such as 10.0.0.0/8")
+            }
+            settings.outbound.deniedNetworks.append(network)
+        }
         if let url = settings.publicURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count < 10 {
             throw UsageError(command: spec.name, message: "--public-url: '\(url)' is not an http(s) URL")
         }
@@ -169,7 +182,8 @@ enum ServeCommand: RegistryCommand {
             "serving on http://\(configuration.host):\(server.port) (database \(RegistryDatabase.redacted(database)), "
                 + "at most \(server.maximumConnections) connections\(descriptors))\n")
         // Operators' Senders are pulled when due (chargereg feeds); on PostgreSQL one instance a round.
-        let scheduler = Task { await FeedPuller(store: store).schedule { Output.err("pull: \($0)\n") } }
+        let puller = FeedPuller(store: store, outbound: settings.outbound)
+        let scheduler = Task { await puller.schedule { Output.err("pull: \($0)\n") } }
         let monitor = Task {
             await QualityMonitor(store: store, rulebook: rulebook, interval: .seconds(qualityInterval)).run {
                 Output.err("quality: \($0)\n")
