@@ -104,7 +104,12 @@ import Testing
                     try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
                 )
             }
-            // No snapshot yet: the first request scans.
+            // No snapshot yet: a request never scans, it says to come back.
+            let early = await router.respond(to: HTTPRequest(method: "GET", target: "/api/v1/quality/operators/CL*VLT"))
+            #expect(early.status == .serviceUnavailable && early.headers["Retry-After"] == "30")
+            #expect(try await store.quality.latest(scope: QualitySnapshot.nationalScope) == nil)
+            let scan = QualityScan(store: store, rulebook: .standard, clock: manual.clock)
+            try await scan.record(try await scan.run())
             let (status, national) = try await get("/api/v1/quality")
             #expect(status == .ok && national["scope"] as? String == "national")
             #expect((national["operators"] as? [[String: Any]])?.first?["scope"] as? String == "CL*VLT")

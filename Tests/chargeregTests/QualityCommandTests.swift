@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import TestFixtures
 import Testing
 
@@ -98,7 +99,24 @@ import Testing
         custom["compliant"] = ["completeness": 0, "correctness": 0, "timeliness": 0]
         custom["non_compliant_below"] = ["completeness": 0, "correctness": 0, "timeliness": 0]
         try JSONSerialization.data(withJSONObject: custom).write(to: policy)
+        // A what-if under another policy records nothing; --record records it.
+        let official = try #require(try await Self.nationalSnapshot(database))
         let lenient = try await Self.run(["quality", "--database", database, "--quality-policy", policy.path])
         #expect(lenient.status == 0 && lenient.stdout.contains("compliance  compliant\n"))
+        #expect(try await Self.nationalSnapshot(database) == official)
+        let recorded = try await Self.run([
+            "quality", "--database", database, "--quality-policy", policy.path, "--record",
+        ])
+        #expect(recorded.status == 0)
+        let whatIfRecorded = try #require(try await Self.nationalSnapshot(database))
+        #expect(whatIfRecorded.compliance != official.compliance)
+    }
+
+    /// Today's recorded national snapshot.
+    static func nationalSnapshot(_ database: String) async throws -> QualitySnapshot? {
+        let store = try SQLiteStore(path: database)
+        let snapshot = try await store.quality.latest(scope: QualitySnapshot.nationalScope)
+        await store.close()
+        return snapshot
     }
 }

@@ -6,8 +6,9 @@ import Storage
 
 /// The quality monitor's public routes (issue #8): the national scorecard, an operator's
 /// scorecard with its trend, and one published location's findings. Scorecards come from the
-/// latest scan's snapshot (the access point rescans as data arrives and at least hourly); when
-/// none exists yet, the first request runs the scan. A location is scored live.
+/// latest scan's snapshot (the access point rescans as data arrives and at least hourly); before
+/// the first one exists they answer `503` with `Retry-After`: a request never runs a scan. A
+/// location is scored live.
 struct QualityAPI: Sendable {
     let store: any Store
     let rulebook: QualityRulebook
@@ -38,11 +39,14 @@ struct QualityAPI: Sendable {
 
     func scorecard(scope: String) async -> HTTPResponse {
         do {
-            var snapshot = try await store.quality.latest(scope: scope)
+            let snapshot = try await store.quality.latest(scope: scope)
             if snapshot == nil, try await store.quality.latest(scope: QualitySnapshot.nationalScope) == nil {
-                let scan = QualityScan(store: store, rulebook: rulebook, clock: clock)
-                try await scan.record(try await scan.run())
-                snapshot = try await store.quality.latest(scope: scope)
+                // A request never scans: the quality monitor's first scan is under way.
+                var response = APIError.response(
+                    .serviceUnavailable, "not_ready",
+                    "no quality scorecard yet: the first scan of the register is running; try again shortly")
+                response.headers.set("Retry-After", "30")
+                return response
             }
             guard let snapshot else {
                 return APIError.response(

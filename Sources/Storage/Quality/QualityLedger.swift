@@ -93,7 +93,7 @@ public struct QualityLedger: Sendable {
 
     /// Each party's last successful ingest run (file, pull or push), by party code.
     public func lastSuccessfulIngests() async throws -> [String: Timestamp] {
-        try await database.readOnly { session in
+        try await database.bulkRead { session in
             var result: [String: Timestamp] = [:]
             for row in try session.rows(
                 """
@@ -111,7 +111,7 @@ public struct QualityLedger: Sendable {
     /// the location and the EVSE's position in it. Removed EVSEs and locations, and unpublished
     /// locations, do not count.
     public func duplicateEVSEIDs() async throws -> [(evseIDKey: String, location: LocationKey, position: Int)] {
-        try await database.readOnly { session in
+        try await database.bulkRead { session in
             let rows = try session.rows(
                 """
                 SELECT e.evse_id_key, l.country_code, l.party_id, l.location_id, e.position
@@ -140,7 +140,7 @@ public struct QualityLedger: Sendable {
 
     /// Every published, current location's point, for the nearby-duplicate rule.
     public func locationPoints() async throws -> [(location: LocationKey, latitude: Double, longitude: Double)] {
-        try await database.readOnly { session in
+        try await database.bulkRead { session in
             try session.rows(
                 """
                 SELECT country_code, party_id, location_id, latitude, longitude FROM locations

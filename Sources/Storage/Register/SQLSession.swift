@@ -44,11 +44,19 @@ protocol SQLTransactions: Sendable {
     /// Runs `body`, which only reads, on one consistent snapshot without waiting for writers
     /// (SQLite: a deferred transaction, which WAL lets read while an ingest holds the write lock).
     func readOnly<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T
+    /// Runs `body`, a long read (a scan's pass over an index table), where no request waits
+    /// behind it (SQLite: on a connection of its own).
+    func bulkRead<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T
 }
 
 extension SQLTransactions {
     /// PostgreSQL's reads never wait for writers: a plain transaction is one snapshot enough.
     func readOnly<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await transaction(body)
+    }
+
+    /// PostgreSQL's pool gives every caller a connection of its own already.
+    func bulkRead<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await readOnly(body)
     }
 }

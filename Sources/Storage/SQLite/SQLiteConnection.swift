@@ -43,6 +43,10 @@ actor SQLiteConnection {
         database = nil
     }
 
+    /// Whether the connection can be handed to the next writer: open, and in no transaction (a
+    /// failed rollback can leave one open).
+    var isReusable: Bool { database.map { !$0.inTransaction } ?? false }
+
     // MARK: - Migrations
 
     /// Applies the pending migrations in one immediate transaction: all or nothing, and a second

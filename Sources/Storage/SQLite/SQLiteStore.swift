@@ -7,12 +7,20 @@ import JSON
 import Migrations
 import RegistryCore
 
-/// The embedded store: one SQLite file, zero set-up (DESIGN.md). WAL mode so readers never wait
-/// for the writer; each ingest runs on a connection of its own in one transaction, so a failed
-/// file leaves the database exactly as it was.
+/// The embedded store: one SQLite file, zero set-up. WAL mode, so readers never wait for the
+/// writer; each ingest runs in one transaction, so a failed file leaves the database exactly as
+/// it was.
+///
+/// Connections by kind of work, so that requests never wait behind background work:
+/// - requests read on a few reader connections, and only read there;
+/// - every write (an ingest, a push, the register's and the quality ledger's transactions) takes
+///   the one writer connection in turn (`WriterQueue`), never a reader: a writer waiting for
+///   SQLite's lock would hold the reader's queue meanwhile;
+/// - a long read (a scan, a dump) opens a connection of its own for its duration.
 public final class SQLiteStore: Store, SQLTransactions {
     public let path: String
     let clock: RegistryClock
+    let memoryMapped: Bool
     /// Read connections, one per core, taken in turn: WAL lets them read side by side.
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
@@ -29,6 +37,7 @@ public final class SQLiteStore: Store, SQLTransactions {
     public init(path: String, clock: RegistryClock = .system, memoryMapped: Bool = true) throws {
         self.path = path
         self.clock = clock
+        self.memoryMapped = memoryMapped
         let count = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
         readers = try (0..<count).map {
             try SQLiteConnection(path: path, label: "sqlite.reader.\($0)", memoryMapped: memoryMapped)
@@ -96,11 +105,36 @@ public final class SQLiteStore: Store, SQLTransactions {
     public var quality: QualityLedger { QualityLedger(database: self) }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await reader.transaction(body)
+        let writer = try await writers.acquire()
+        do {
+            let result = try await writer.transaction(body)
+            await writers.release(writer)
+            return result
+        } catch {
+            await writers.release(await writer.isReusable ? writer : nil)
+            throw error
+        }
     }
 
     func readOnly<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await reader.transaction(body, immediate: false)
+    }
+
+    func bulkRead<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await withOwnConnection { try await $0.transaction(body, immediate: false) }
+    }
+
+    /// Runs `body` on a read connection opened for it, closed after.
+    private func withOwnConnection<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        let connection = try SQLiteConnection(path: path, label: "sqlite.bulk", memoryMapped: memoryMapped)
+        do {
+            let result = try await body(connection)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw error
+        }
     }
 
     public func stats(publishedOnly: Bool) async throws -> RegistryStats {
@@ -110,7 +144,7 @@ public final class SQLiteStore: Store, SQLTransactions {
     public func forEachLocation(_ query: LocationQuery, _ body: @escaping @Sendable (StoredLocation) throws -> Void)
         async throws
     {
-        try await reader.forEachLocation(query, body)
+        try await withOwnConnection { try await $0.forEachLocation(query, body) }
     }
 
     /// A `flock` on `<database>.<task>.lock`: held by one open file at a time, on this machine,

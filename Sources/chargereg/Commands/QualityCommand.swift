@@ -17,6 +17,9 @@ enum QualityCommand: RegistryCommand {
                 allowed: QualityReport.Format.allCases.map(\.rawValue)),
             qualityPolicyOption,
             OptionSpec(
+                "--record",
+                help: "With --quality-policy: record the snapshots under that policy too (without, a what-if)."),
+            OptionSpec(
                 "--out", value: "FILE",
                 help: "Write to FILE (it appears only when complete) instead of standard output."),
         ],
@@ -26,7 +29,8 @@ enum QualityCommand: RegistryCommand {
             freshness against the policy, measured now); operators get EVSE-weighted scores, the
             failing rules with counts and examples, and a compliance verdict with its reasons. The
             run is recorded as today's snapshot of every operator and of the country, which the trend
-            charts and the quality API show. json is what GET /api/v1/quality serves; csv lists the
+            charts and the quality API show; with --quality-policy it is a what-if that records
+            nothing, unless --record is given. json is what GET /api/v1/quality serves; csv lists the
             operators (or, with --operator, the failing rules); html is one self-contained page with
             SVG charts (score distribution, trend per operator, failing rules).
             """)
@@ -59,7 +63,9 @@ enum QualityCommand: RegistryCommand {
         do {
             let scan = QualityScan(store: store, rulebook: rulebook)
             result = try await scan.run()
-            try await scan.record(result)
+            if arguments.value("--quality-policy") == nil || arguments.flag("--record") {
+                try await scan.record(result)
+            }
             for scope in [QualitySnapshot.nationalScope] + result.operators.map(\.scope) {
                 trends[scope] = try await store.quality.trend(scope: scope)
             }
