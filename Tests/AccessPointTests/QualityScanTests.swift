@@ -55,6 +55,39 @@ import Testing
             path: file.path, party: try PartyCode(parsing: "CL*VLT"), version: nil)
     }
 
+    /// The monitor scans when the published register changed: an all-unchanged file and an empty
+    /// one trigger nothing, a changed location does, and so does the clock after `maximumAge`.
+    @Test(arguments: TestBackend.available)
+    func onlyARunThatChangedPublishedDataTriggersAScan(_ backend: TestBackend) async throws {
+        let manual = ManualClock()
+        try await backend.withStore(clock: manual.clock) { store, _ in
+            try await Self.prepare(store)
+            let monitor = QualityMonitor(store: store, rulebook: .standard, clock: manual.clock, maximumAge: 3600)
+            let lines = Mutex<[String]>([])
+            @Sendable func log(_ line: String) { lines.withLock { $0.append(line) } }
+            func ingest(_ text: String) async throws {
+                let file = Fixtures.temporaryDirectory().appendingPathComponent("vlt.json")
+                try Data(text.utf8).write(to: file)
+                _ = try await FileIngest(store: store).ingest(
+                    path: file.path, party: try PartyCode(parsing: "CL*VLT"), version: nil)
+            }
+            var scanned = await monitor.step(after: nil, log: log)
+            #expect(lines.withLock { $0.count } == 1)
+            try await ingest(Self.feed)
+            try await ingest("[]")
+            scanned = await monitor.step(after: scanned, log: log)
+            #expect(lines.withLock { $0.count } == 1, "\(lines.withLock { $0 })")
+            manual.now.withLock { $0 = Timestamp(seconds: $0.seconds + 60) }
+            try await ingest(Self.feed.replacing("Av. Providencia 1", with: "Av. Providencia 2"))
+            scanned = await monitor.step(after: scanned, log: log)
+            #expect(lines.withLock { $0.count } == 2)
+            manual.advance(days: 1)
+            _ = await monitor.step(after: scanned, log: log)
+            #expect(lines.withLock { $0.count } == 3)
+            #expect(lines.withLock { $0 }.allSatisfy { $0.hasPrefix("scored 4 locations of 1 operators") })
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aScanScoresAndTimelinessMovesWithTheClock(_ backend: TestBackend) async throws {
         let manual = ManualClock()

@@ -11,6 +11,9 @@ public enum Fixtures {
 
     public static var available: Bool { FileManager.default.fileExists(atPath: root.path) }
 
+    /// True when `CHARGEREG_REQUIRE_FIXTURES=1` (CI) makes missing fixtures a failure instead
+    /// of a skip.
+    public static let isRequired = ProcessInfo.processInfo.environment["CHARGEREG_REQUIRE_FIXTURES"] == "1"
     public static let missingMessage = "../shared/fixtures is absent beside the package root; fixture tests skipped"
 
     public static func url(_ relativePath: String) -> URL { root.appendingPathComponent(relativePath) }

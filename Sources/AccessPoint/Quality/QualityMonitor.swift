@@ -25,40 +25,49 @@ public struct QualityMonitor: Sendable {
         self.maximumAge = maximumAge
     }
 
-    /// What a scan depends on besides the clock.
+    /// What a scan depends on besides the clock: the published register. A run that changed
+    /// nothing published (an empty delta pull, an all-unchanged file) changes nothing here.
     struct DataState: Equatable {
-        var lastRun: Int64?
         var published: PublishedState
     }
 
+    /// The last scan: the data it saw and when.
+    public struct Scanned: Sendable {
+        var state: DataState
+        var at: Timestamp
+    }
+
     public func run(log: @escaping @Sendable (String) -> Void) async {
-        var scanned: (state: DataState, at: Timestamp)?
+        var scanned: Scanned?
         while !Task.isCancelled {
-            do {
-                let state = DataState(
-                    lastRun: try await store.ingestRuns(limit: 1).first?.id, published: try await store.publishedState()
-                )
-                let now = clock.now()
-                let current = scanned.map { $0.state == state && now.seconds - $0.at.seconds < maximumAge } ?? false
-                if !current {
-                    let started = clock.now()
-                    let result = try await store.exclusively("quality-scan") {
-                        let result = try await scan.run()
-                        try await scan.record(result)
-                        return result
-                    }
-                    if let result {
-                        let seconds = Double(clock.now().microseconds - started.microseconds) / 1_000_000
-                        log(
-                            "scored \(result.national.locations) locations of \(result.operators.count) operators in \(Compliance.scoreText(seconds)) s"
-                        )
-                    }
-                    scanned = (state, now)
-                }
-            } catch {
-                log("scan failed: \(error)")
-            }
+            scanned = await step(after: scanned, log: log)
             try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// One look: scans when the published register changed since `scanned`, or when that scan
+    /// is older than `maximumAge`; returns the scan now current.
+    public func step(after scanned: Scanned?, log: @Sendable (String) -> Void) async -> Scanned? {
+        do {
+            let state = DataState(published: try await store.publishedState())
+            let now = clock.now()
+            if let scanned, scanned.state == state, now.seconds - scanned.at.seconds < maximumAge { return scanned }
+            let started = clock.now()
+            let result = try await store.exclusively("quality-scan") {
+                let result = try await scan.run()
+                try await scan.record(result)
+                return result
+            }
+            if let result {
+                let seconds = Double(clock.now().microseconds - started.microseconds) / 1_000_000
+                log(
+                    "scored \(result.national.locations) locations of \(result.operators.count) operators in \(Compliance.scoreText(seconds)) s"
+                )
+            }
+            return Scanned(state: state, at: now)
+        } catch {
+            log("scan failed: \(error)")
+            return scanned
         }
     }
 }
