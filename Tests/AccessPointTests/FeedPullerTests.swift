@@ -3,6 +3,7 @@ import HTTPServer
 import JSON
 import RegistryCore
 @testable import Storage
+import Synchronization
 import TestDatabases
 import Testing
 
@@ -25,6 +26,64 @@ import Testing
         #expect(feed.due(at: now) == nil)
         feed.lastFullStartedAt = Timestamp(seconds: now.seconds - 86_400)
         #expect(feed.due(at: now) == .full)
+    }
+
+    /// A failing feed waits its delta interval, then twice as long after each failure, up to an
+    /// hour; the log has its first failure and the one that makes a day, not every attempt; the
+    /// office pauses it (nothing runs) and resumes it (it runs at once).
+    @Test(arguments: TestBackend.available)
+    func aFailingFeedBacksOffAndLogsOnlyWhatChanges(_ backend: TestBackend) async throws {
+        let manual = QualityScanTests.ManualClock()
+        // A peer that answers 404 to everything: each attempt fails at once, without retries.
+        var configuration = HTTPServerConfiguration()
+        configuration.port = 0
+        configuration.eventLoops = 1
+        let nothing = try HTTPServer(configuration: configuration, router: HTTPRouter(), accessLog: { _ in })
+        try await backend.withStore(clock: manual.clock) { store, _ in
+            let party = try PartyCode(parsing: "CL*SUR")
+            _ = try await store.register.saveFeed(
+                party: party, versionsURL: "http://127.0.0.1:\(nothing.port)/ocpi/versions", token: nil,
+                ocpiVersion: nil, deltaMinutes: 5, fullHours: 24, actor: "office")
+            let puller = FeedPuller(store: store, clock: manual.clock)
+            let lines = Mutex<[String]>([])
+            var attempts = 0
+            var waits: [Int64] = []
+            // A day and an hour of scheduler rounds, one a minute.
+            for _ in 0..<(25 * 60) {
+                let before = try #require(try await store.register.feed(of: party))
+                await puller.runDue { line in lines.withLock { $0.append(line) } }
+                let after = try #require(try await store.register.feed(of: party))
+                if after.failures != before.failures {
+                    attempts += 1
+                    if let next = after.nextAttempt {
+                        waits.append((next.microseconds - manual.clock.now().microseconds) / 60_000_000)
+                    }
+                }
+                manual.now.withLock { $0 = Timestamp(seconds: $0.seconds + 60) }
+            }
+            #expect(waits.prefix(6) == [5, 10, 20, 40, 60, 60])
+            // At minutes 0, 5, 15, 35, 75, then every hour: 135, 195, … 1455.
+            #expect(attempts == 5 + 23, "\(attempts) attempts")
+            let logged = lines.withLock { $0 }
+            #expect(logged.count == 2, "\(logged)")
+            #expect(logged.first?.hasPrefix("CL*SUR: full pull failed") == true)
+            #expect(logged.last?.contains("feed_silent finding is raised") == true)
+
+            _ = try await store.register.pauseFeed(of: party, true, actor: "office")
+            manual.now.withLock { $0 = Timestamp(seconds: $0.seconds + 7200) }
+            let paused = try #require(try await store.register.feed(of: party))
+            #expect(paused.due(at: manual.clock.now()) == nil && paused.pausedAt != nil)
+            let resumed = try await store.register.pauseFeed(of: party, false, actor: "office")
+            #expect(resumed.due(at: manual.clock.now()) == .full && resumed.failures == 0)
+            try await store.register.removeFeed(of: party, actor: "office")
+            #expect(try await store.register.feed(of: party) == nil)
+            await #expect(throws: RegisterNotFound.self) {
+                try await store.register.removeFeed(of: party, actor: "office")
+            }
+            let audit = try await store.register.auditLog(limit: 10).map(\.action)
+            #expect(["pause-feed", "resume-feed", "remove-feed"].allSatisfy(audit.contains))
+        }
+        await nothing.shutdown()
     }
 
     @Test(arguments: TestBackend.available)

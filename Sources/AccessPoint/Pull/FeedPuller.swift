@@ -5,8 +5,11 @@ import Storage
 /// Runs the pulls of stored feeds (issue #7): one now (`chargereg pull`), or whenever due
 /// (`serve`'s scheduler): a delta every few minutes from the last pull's start minus a margin,
 /// a full pull daily; intervals are per feed. A failing feed is recorded and never holds up the
-/// others. The feed of a code that is not in good standing (suspended, revoked, released) is
-/// paused: it is not pulled until the office reinstates the code. A feed a peer's handshake made
+/// others, and is tried again after a wait that doubles with each failure, up to an hour
+/// (`Feed.nextAttempt`); the log says when a feed starts failing, when it has failed for a day
+/// and when it recovers, not at every attempt. The feed of a code that is not in good standing
+/// (suspended, revoked, released) is paused: it is not pulled until the office reinstates the
+/// code; the office can also pause a feed itself (`feeds pause`). A feed a peer's handshake made
 /// calls only where `outbound` allows, at every pull: the peer's URLs are its word, and a name
 /// checked once at registration may point elsewhere later.
 public struct FeedPuller: Sendable {
@@ -15,10 +18,12 @@ public struct FeedPuller: Sendable {
     public var outbound: OutboundPolicy
     /// How often the scheduler looks for due feeds.
     public var tick: Duration = .seconds(30)
+    let clock: RegistryClock
 
-    public init(store: any Store, outbound: OutboundPolicy = OutboundPolicy()) {
+    public init(store: any Store, outbound: OutboundPolicy = OutboundPolicy(), clock: RegistryClock = .system) {
         self.store = store
         self.outbound = outbound
+        self.clock = clock
     }
 
     /// What one feed's pull gave.
@@ -32,7 +37,7 @@ public struct FeedPuller: Sendable {
     /// Pulls one feed now: `kind` nil means a delta, or a full pull when none ran yet.
     public func pull(_ feed: Feed, kind requested: PullKind? = nil, confirmed: Bool = false) async -> Outcome {
         let kind = requested ?? (feed.lastFullStartedAt == nil ? .full : .delta)
-        let started = RegistryClock.system.now()
+        let started = clock.now()
         do {
             if let paused = try await Self.pause(of: feed.party, store: store) {
                 return Outcome(feed: feed, kind: kind, error: "paused: \(paused)")
@@ -61,7 +66,7 @@ public struct FeedPuller: Sendable {
                 try await store.register.clearLocationRequests(ids, of: party)
                 continue
             }
-            let started = RegistryClock.system.now()
+            let started = clock.now()
             do {
                 let report = try await withSender(of: feed) { pull, endpoint, version in
                     try await pull.pull(party: party, endpoint: endpoint, version: version, locationIDs: ids)
@@ -91,17 +96,21 @@ public struct FeedPuller: Sendable {
         return try await body(pull, endpoint, version)
     }
 
-    /// The locations asked for, then the feeds due now, each pulled once; on PostgreSQL only one
-    /// instance does a round.
+    /// Runs left `running` by a process or server session that is gone, then the locations
+    /// asked for, then the feeds due now, each pulled once; on PostgreSQL only one instance does
+    /// a round.
     public func runDue(log: @Sendable (String) -> Void) async {
         _ = try? await store.exclusively("pull-round") {
+            if let swept = try? await store.sweepInterruptedRuns(), !swept.isEmpty {
+                log("runs \(swept.map(String.init).joined(separator: ", ")) interrupted: their process stopped")
+            }
             try await fetchRequested(log: log)
-            let now = RegistryClock.system.now()
+            let now = clock.now()
             let register = try await store.register.snapshot()
             for feed in try await store.register.feeds() {
                 guard let kind = feed.due(at: now), register.standingProblem(of: feed.party) == nil else { continue }
                 let outcome = await pull(feed, kind: kind)
-                log(Self.describe(outcome))
+                if let line = Self.logLine(outcome, at: clock.now()) { log(line) }
             }
         }
     }
@@ -112,6 +121,24 @@ public struct FeedPuller: Sendable {
             await runDue(log: log)
             try? await Task.sleep(for: tick)
         }
+    }
+
+    /// The scheduler's line for a pull: every success (and a recovery), a feed's first failure
+    /// and the failure that makes a day of them; nil for the failures between.
+    static func logLine(_ outcome: Outcome, at now: Timestamp) -> String? {
+        let before = outcome.feed
+        guard outcome.report == nil else {
+            let line = describe(outcome)
+            return before.failures > 0 ? line + " (recovered after \(before.failures) failed attempts)" : line
+        }
+        guard let since = before.failingSince, let last = before.lastErrorAt else {
+            return describe(outcome) + "; tried again after \(before.deltaMinutes) min, then backing off to an hour"
+        }
+        let day: Int64 = 86_400_000_000
+        guard now.microseconds - since.microseconds >= day, last.microseconds - since.microseconds < day else {
+            return nil
+        }
+        return describe(outcome) + "; failing since \(since): its operator's feed_silent finding is raised"
     }
 
     public static func describe(_ outcome: Outcome) -> String {

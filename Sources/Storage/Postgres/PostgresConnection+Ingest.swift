@@ -15,8 +15,8 @@ extension PostgresConnection {
         runSource = (start.kind.rawValue, start.source)
         let inserted = try client.query(
             """
-            INSERT INTO ingest_runs (kind, source, party, ocpi_version, started_at, status)
-            VALUES ($1, $2, $3, $4, $5, 'running') RETURNING id
+            INSERT INTO ingest_runs (kind, source, party, ocpi_version, started_at, status, owner)
+            VALUES ($1, $2, $3, $4, $5, 'running', 'backend:' || pg_backend_pid()) RETURNING id
             """,
             [
                 .text(start.kind.rawValue), .text(start.source), .optional(start.party?.description),

@@ -63,6 +63,22 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
         }
     }
 
+    /// A run is under way while the server process of its session lives (`owner`).
+    public func sweepInterruptedRuns() async throws -> [Int64] {
+        let now = clock.now().microseconds
+        return try await transaction { session in
+            try session.rows(
+                """
+                UPDATE ingest_runs SET status = 'interrupted', finished_at = $1,
+                    error = 'interrupted: the process running it stopped before it finished; nothing of it was stored'
+                WHERE status = 'running' AND NOT EXISTS (
+                    SELECT 1 FROM pg_stat_activity a WHERE 'backend:' || a.pid = ingest_runs.owner)
+                RETURNING id
+                """, [.integer(now)]
+            ).compactMap { $0.int(0) }.sorted()
+        }
+    }
+
     public func location(_ key: LocationKey) async throws -> StoredLocation? {
         try await read { try await $0.location(key) }
     }

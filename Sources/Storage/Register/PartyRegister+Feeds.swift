@@ -18,10 +18,33 @@ public struct Feed: Sendable, Equatable {
     /// The OCPI peer whose credentials handshake made the feed (its URLs are the peer's word);
     /// nil for a feed the office added.
     public var peerID: Int64?
+    /// Failed pulls in a row, and since when; zero and nil once one succeeds.
+    public var failures = 0
+    public var failingSince: Timestamp?
+    /// When the office paused the feed; nil while it runs.
+    public var pausedAt: Timestamp?
 
-    /// What a scheduler should run now: a full pull when none ran within `fullHours`, else a
-    /// delta when none ran within `deltaMinutes`, else nothing.
+    /// The longest wait between two attempts of a failing feed.
+    public static let maximumBackoffSeconds: Int64 = 3600
+
+    /// When a failing feed is tried again: its delta interval after the first failure, doubled
+    /// after each further one, up to `maximumBackoffSeconds` (or the interval, if longer); nil
+    /// while it does not fail.
+    public var nextAttempt: Timestamp? {
+        guard failures > 0, let lastErrorAt else { return nil }
+        // Bounded before any arithmetic: the values come from the database.
+        let base = Int64(min(max(1, deltaMinutes), 100_000)) * 60
+        let wait = max(base, min(Self.maximumBackoffSeconds, base << min(max(0, failures - 1), 20)))
+        let (at, overflow) = lastErrorAt.microseconds.addingReportingOverflow(wait * 1_000_000)
+        return Timestamp(microseconds: overflow ? .max : at)
+    }
+
+    /// What a scheduler should run now: nothing while paused or backing off after a failure;
+    /// else a full pull when none ran within `fullHours`, else a delta when none ran within
+    /// `deltaMinutes`, else nothing.
     public func due(at now: Timestamp) -> PullKind? {
+        guard pausedAt == nil else { return nil }
+        if let next = nextAttempt, now.microseconds < next.microseconds { return nil }
         guard let lastFull = lastFullStartedAt?.microseconds,
             now.microseconds - lastFull < Int64(fullHours) * 3_600_000_000
         else { return .full }
@@ -88,14 +111,50 @@ extension PartyRegister {
         try await database.transaction { session in
             if let error {
                 try session.execute(
-                    "UPDATE feeds SET last_error = $2, last_error_at = $3 WHERE party_code = $1",
-                    [.text(party.compact), .text(error), .integer(now.microseconds)])
+                    """
+                    UPDATE feeds SET last_error = $2, last_error_at = $3, failures = failures + 1,
+                        failing_since = COALESCE(failing_since, $3)
+                    WHERE party_code = $1
+                    """, [.text(party.compact), .text(error), .integer(now.microseconds)])
             } else {
                 let column = kind == .full ? "last_full_started_at" : "last_delta_started_at"
                 try session.execute(
-                    "UPDATE feeds SET \(column) = $2, last_error = NULL, last_error_at = NULL WHERE party_code = $1",
-                    [.text(party.compact), .integer(startedAt.microseconds)])
+                    """
+                    UPDATE feeds SET \(column) = $2, last_error = NULL, last_error_at = NULL, failures = 0,
+                        failing_since = NULL
+                    WHERE party_code = $1
+                    """, [.text(party.compact), .integer(startedAt.microseconds)])
             }
+        }
+    }
+
+    /// Pauses the party's feed (the scheduler skips it) or resumes it, to be pulled at once; audited.
+    public func pauseFeed(of party: PartyCode, _ paused: Bool, actor: String) async throws -> Feed {
+        let now = clock.now()
+        return try await database.transaction { session in
+            let changed = try session.execute(
+                paused
+                    ? "UPDATE feeds SET paused_at = $2 WHERE party_code = $1"
+                    : "UPDATE feeds SET paused_at = NULL, failures = 0, failing_since = NULL WHERE party_code = $1",
+                paused ? [.text(party.compact), .integer(now.microseconds)] : [.text(party.compact)])
+            guard changed == 1 else { throw RegisterNotFound("\(party) has no feed") }
+            try Self.audit(
+                session, at: now, actor: actor, action: paused ? "pause-feed" : "resume-feed",
+                subject: "code:\(party)", reason: nil, detail: nil)
+            return try Self.feeds(session, where: "party_code = $1", [.text(party.compact)]).first!
+        }
+    }
+
+    /// Removes the party's feed (its pulls stop; what it delivered stays); audited.
+    public func removeFeed(of party: PartyCode, actor: String) async throws {
+        let now = clock.now()
+        try await database.transaction { session in
+            guard try session.execute("DELETE FROM feeds WHERE party_code = $1", [.text(party.compact)]) == 1 else {
+                throw RegisterNotFound("\(party) has no feed")
+            }
+            try Self.audit(
+                session, at: now, actor: actor, action: "remove-feed", subject: "code:\(party)", reason: nil,
+                detail: nil)
         }
     }
 
@@ -105,7 +164,8 @@ extension PartyRegister {
         try session.rows(
             """
             SELECT id, party_code, versions_url, token, ocpi_version, delta_minutes, full_hours,
-                last_delta_started_at, last_full_started_at, last_error, last_error_at, peer_id
+                last_delta_started_at, last_full_started_at, last_error, last_error_at, peer_id, failures,
+                failing_since, paused_at
             FROM feeds WHERE \(condition) ORDER BY party_code
             """, parameters
         ).compactMap { row in
@@ -115,7 +175,9 @@ extension PartyRegister {
                 ocpiVersion: row.text(4), deltaMinutes: Int(row.int(5) ?? 5), fullHours: Int(row.int(6) ?? 24),
                 lastDeltaStartedAt: row.int(7).map(Timestamp.init(microseconds:)),
                 lastFullStartedAt: row.int(8).map(Timestamp.init(microseconds:)), lastError: row.text(9),
-                lastErrorAt: row.int(10).map(Timestamp.init(microseconds:)), peerID: row.int(11))
+                lastErrorAt: row.int(10).map(Timestamp.init(microseconds:)), peerID: row.int(11),
+                failures: Int(row.int(12) ?? 0), failingSince: row.int(13).map(Timestamp.init(microseconds:)),
+                pausedAt: row.int(14).map(Timestamp.init(microseconds:)))
         }
     }
 }

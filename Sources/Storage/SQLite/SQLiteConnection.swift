@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Hashing
 import JSON
 import Migrations
@@ -51,8 +54,14 @@ actor SQLiteConnection {
 
     /// Applies the pending migrations in one immediate transaction: all or nothing, and a second
     /// process migrating at the same time waits, then finds nothing left to do.
+    ///
+    /// Foreign keys are off while migrations run, as SQLite's procedure for rebuilding a table
+    /// requires (its "making other kinds of table schema changes"; the setting cannot change
+    /// inside a transaction), and `PRAGMA foreign_key_check` must find nothing before the commit.
     func migrate(now: Timestamp) throws -> [MigrationStatus] {
         let db = try db()
+        try db.execute("PRAGMA foreign_keys = OFF")
+        defer { try? db.execute("PRAGMA foreign_keys = ON") }
         return try db.transaction { () throws(StoreError) in
             try db.execute(
                 """
@@ -68,20 +77,66 @@ actor SQLiteConnection {
                 try db.prepared("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)")
                     .bind(.text(step.file.name), .text(step.checksum), .integer(now.microseconds)).run()
             }
+            let check = try db.prepared("PRAGMA foreign_key_check")
+            defer { check.reset() }
+            if try check.step() {
+                throw StoreError.migration(
+                    "a migration left a row of \(check.text(0) ?? "?") pointing at a missing row of \(check.text(2) ?? "?")"
+                )
+            }
             return plan.statuses
         }
     }
 
     // MARK: - Ingest
 
+    /// Who runs an ingest: this process, `pid:N`.
+    static let owner = "pid:\(getpid())"
+
+    /// The runs left `running` by a process that is gone: its pid names no process (a run from
+    /// before owners were recorded counts as gone).
+    func goneRuns() throws -> [Int64] {
+        let db = try db()
+        var gone: [Int64] = []
+        let running = try db.prepared("SELECT id, owner FROM ingest_runs WHERE status = 'running'")
+        defer { running.reset() }
+        while try running.step() {
+            let owner = running.text(1)
+            let pid = owner.flatMap { $0.hasPrefix("pid:") ? Int32($0.dropFirst(4)) : nil }
+            if let pid, pid == getpid() || kill(pid, 0) == 0 || errno == EPERM { continue }
+            gone.append(running.int(0))
+        }
+        return gone
+    }
+
+    /// Marks the runs `interrupted` at `now`, those still `running`; returns those it marked.
+    func markInterrupted(_ ids: [Int64], at now: Timestamp) throws -> [Int64] {
+        let db = try db()
+        var marked: [Int64] = []
+        for id in ids {
+            let update = try db.prepared(
+                """
+                UPDATE ingest_runs SET status = 'interrupted', finished_at = ?,
+                    error = 'interrupted: the process running it stopped before it finished; nothing of it was stored'
+                WHERE id = ? AND status = 'running'
+                """)
+            try update.bind(.integer(now.microseconds), .integer(id)).run()
+            if db.changes == 1 { marked.append(id) }
+        }
+        return marked
+    }
+
     func beginRun(_ start: IngestRunStart, at now: Timestamp) throws -> Int64 {
         let db = try db()
         try requireSchema(db)
         try db.prepared(
-            "INSERT INTO ingest_runs (kind, source, party, ocpi_version, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')"
+            """
+            INSERT INTO ingest_runs (kind, source, party, ocpi_version, started_at, status, owner)
+            VALUES (?, ?, ?, ?, ?, 'running', ?)
+            """
         ).bind(
             .text(start.kind.rawValue), .text(start.source), start.party.map { .text($0.description) } ?? .null,
-            start.ocpiVersion.map { .text($0) } ?? .null, .integer(now.microseconds)
+            start.ocpiVersion.map { .text($0) } ?? .null, .integer(now.microseconds), .text(Self.owner)
         ).run()
         let runID = db.lastInsertRowID
         try db.execute("BEGIN IMMEDIATE")

@@ -61,6 +61,21 @@ public final class SQLiteStore: Store, SQLTransactions {
         }
     }
 
+    /// Looks on a reader first, so that the writer is taken only when there is something to mark.
+    public func sweepInterruptedRuns() async throws -> [Int64] {
+        let gone = try await reader.goneRuns()
+        guard !gone.isEmpty else { return [] }
+        let writer = try await writers.acquire()
+        do {
+            let marked = try await writer.markInterrupted(gone, at: clock.now())
+            await writers.release(writer)
+            return marked
+        } catch {
+            await writers.release(nil)
+            throw error
+        }
+    }
+
     public func location(_ key: LocationKey) async throws -> StoredLocation? {
         try await reader.location(key)
     }

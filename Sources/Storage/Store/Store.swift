@@ -10,6 +10,10 @@ public protocol Store: Sendable {
     /// Opens one all-or-nothing ingest (one transaction) for a file, a pull or a push batch.
     func beginIngest(_ start: IngestRunStart) async throws -> any IngestSession
 
+    /// Marks `interrupted`, with the time, the runs left `running` by a process or server session
+    /// that is gone (a run still under way elsewhere is left alone); returns their ids.
+    func sweepInterruptedRuns() async throws -> [Int64]
+
     /// The current record of a location, removed or not.
     func location(_ key: LocationKey) async throws -> StoredLocation?
 

@@ -94,7 +94,9 @@ public struct IngestRunSummary: Sendable, Equatable {
 /// The record of one ingest run (file, pull or push batch).
 public struct IngestRun: Sendable, Equatable {
     public enum Status: String, Sendable {
-        case running, succeeded, failed
+        /// `interrupted`: the process running it stopped before it finished (found when an access
+        /// point started); nothing of it was stored.
+        case running, succeeded, failed, interrupted
     }
 
     public var id: Int64

@@ -7,10 +7,13 @@ import Storage
 /// `chargereg feeds`: the operators' OCPI Senders the access point pulls (issue #7).
 enum FeedsCommand: RegistryCommand {
     static let spec = CommandSpec(
-        name: "feeds", abstract: "Add, list and check the operators' OCPI Senders the access point pulls.",
+        name: "feeds",
+        abstract: "Add, list, check, pause and remove the operators' OCPI Senders the access point pulls.",
         arguments: [
-            ArgumentSpec("ACTION", help: "add, list or status."),
-            ArgumentSpec("PARTY", help: "add: the party code whose Sender it is (CL*ABC).", required: false),
+            ArgumentSpec("ACTION", help: "add, list, status, pause, resume or remove."),
+            ArgumentSpec(
+                "PARTY", help: "add, pause, resume, remove: the party code whose Sender it is (CL*ABC).",
+                required: false),
         ],
         options: [
             databaseOption,
@@ -25,14 +28,18 @@ enum FeedsCommand: RegistryCommand {
         discussion: """
             'serve' pulls every feed when due: a delta (date_from = the last pull's start minus one
             minute) every --delta-minutes, a full pull every --full-hours; 'chargereg pull' runs one now.
-            'status' shows each feed's last pulls, its last error and its recent ingest runs. Tokens are
-            never printed.
+            A failing feed is tried again after its delta interval, doubled after each failure up to an
+            hour. 'status' shows each feed's last pulls, its failures and next attempt, its last error
+            and its recent ingest runs. 'pause' stops the scheduler pulling a feed until 'resume' (which
+            tries it at once); 'remove' deletes it (what it delivered stays). Tokens are never printed.
             """)
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let action = arguments.positionals[0]
-        guard ["add", "list", "status"].contains(action) else {
-            throw UsageError(command: spec.name, message: "unknown action '\(action)'; allowed: add, list, status")
+        let actions = ["add", "list", "status", "pause", "resume", "remove"]
+        guard actions.contains(action) else {
+            throw UsageError(
+                command: spec.name, message: "unknown action '\(action)'; allowed: \(actions.joined(separator: ", "))")
         }
         func number(_ name: String, _ fallback: Int) throws -> Int {
             guard let text = arguments.value(name) else { return fallback }
@@ -42,13 +49,15 @@ enum FeedsCommand: RegistryCommand {
             return value
         }
         var party: PartyCode?
-        if action == "add" {
+        if !["list", "status"].contains(action) {
             guard let text = arguments.positionals.dropFirst().first else {
-                throw UsageError(command: spec.name, message: "add needs the PARTY code")
+                throw UsageError(command: spec.name, message: "\(action) needs the PARTY code")
             }
             do { party = try PartyCode(parsing: text) } catch {
                 throw UsageError(command: spec.name, message: "PARTY: \(error)")
             }
+        }
+        if action == "add" {
             guard arguments.value("--versions-url") != nil else {
                 throw UsageError(command: spec.name, message: "add needs --versions-url")
             }
@@ -66,6 +75,15 @@ enum FeedsCommand: RegistryCommand {
                 Output.out(
                     "feed of \(feed.party): \(feed.versionsURL), delta every \(feed.deltaMinutes) min, full every \(feed.fullHours) h\n"
                 )
+            case "pause", "resume":
+                let feed = try await store.register.pauseFeed(of: party!, action == "pause", actor: actor)
+                Output.out(
+                    feed.pausedAt == nil
+                        ? "feed of \(feed.party) resumed: pulled on the scheduler's next round\n"
+                        : "feed of \(feed.party) paused: not pulled until 'chargereg feeds resume \(feed.party)'\n")
+            case "remove":
+                try await store.register.removeFeed(of: party!, actor: actor)
+                Output.out("feed of \(party!) removed; what it delivered stays in the register\n")
             case "list":
                 for feed in try await store.register.feeds() {
                     Output.out(
@@ -78,6 +96,13 @@ enum FeedsCommand: RegistryCommand {
                     Output.out("\(feed.party) \(feed.versionsURL)\n")
                     if let paused = try await FeedPuller.pause(of: feed.party, store: store) {
                         Output.out("  paused: \(paused); it runs again once the office reinstates the code\n")
+                    }
+                    if let pausedAt = feed.pausedAt {
+                        Output.out("  paused by the office since \(pausedAt); 'feeds resume' runs it again\n")
+                    }
+                    if let since = feed.failingSince, let next = feed.nextAttempt {
+                        Output.out(
+                            "  failing: \(feed.failures) attempts in a row since \(since); next attempt \(next)\n")
                     }
                     Output.out("  last full pull: \(feed.lastFullStartedAt?.description ?? "never")\n")
                     Output.out("  last delta pull: \(feed.lastDeltaStartedAt?.description ?? "never")\n")
@@ -97,6 +122,9 @@ enum FeedsCommand: RegistryCommand {
         } catch let error as RegisterConflict {
             await store.close()
             throw CommandFailure(description: error.message)
+        } catch let error as RegisterNotFound {
+            await store.close()
+            throw CommandFailure(description: "\(error)")
         }
     }
 }
