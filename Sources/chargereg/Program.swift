@@ -79,6 +79,13 @@ extension RegistryCommand {
         )
     }
 
+    /// Long commands report progress on standard error unless told not to.
+    static var quietOption: OptionSpec {
+        OptionSpec(
+            "--quiet",
+            help: "No progress on standard error (a live line on a terminal, else a line every 5 s).")
+    }
+
     static func database(_ arguments: ParsedArguments) -> String {
         arguments.value("--database") ?? ProcessInfo.processInfo.environment["CHARGEREG_DATABASE"]
             ?? RegistryDatabase.defaultPath

@@ -24,8 +24,9 @@ a freshly started server whose own start-up quality scan has finished:
   2. file ingest: `chargereg ingest` of a second generated dataset (--seed 2) as a separate process;
   3. full pull: `chargereg pull --party CODE --full` as a separate process, from a second
      `chargereg serve` (SQLite, the seed-2 data) acting as the operator's Sender, configured with
-     `chargereg feeds add`; the server's own feed scheduler is kept out of the way for the window
-     (this script holds its `pull-round` lock, as a second instance would) so that one pull runs;
+     `chargereg feeds add`; `chargereg pull` and the server's feed scheduler take the same lock,
+     so one pull runs at a time (the window may include a scheduler round that pulls the new feed
+     first, and the command's wait for it);
   4. pushes: OCPI PATCHes of one connector at a steady --push-rate (default 200) a second to the
      Receiver, from a separate process (so the pusher does not share the probes' interpreter),
      for --push-seconds; pushes refused or failed are counted.
@@ -44,7 +45,6 @@ release mode unless --binary) and, for PostgreSQL, either --postgres or the serv
 """
 
 import argparse
-import fcntl
 import http.client
 import json
 import math
@@ -176,55 +176,6 @@ class Serve:
     def __exit__(self, *failure):
         self.stop()
         os.remove(self.log_path)
-
-
-class PullRoundLock:
-    """Holds the lock `serve`'s feed scheduler takes for a round (a file lock beside a SQLite
-    database, an advisory lock on PostgreSQL), so that the scheduler skips its rounds and the one
-    pull measured is `chargereg pull`'s, not two at once."""
-
-    TASK = "pull-round"
-
-    def __init__(self, database, postgres):
-        self.database, self.postgres = database, postgres
-
-    def __enter__(self):
-        if not self.postgres:
-            self.fd = os.open(f"{self.database}.{self.TASK}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as error:
-                os.close(self.fd)
-                raise BenchError(f"cannot take the {self.TASK} lock of {self.database}: {error}")
-            return self
-        name = f"chargereg-latency-{os.getpid()}"
-        self.process = subprocess.Popen(
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", self.database], stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=dict(os.environ, PGAPPNAME=name))
-        self.process.stdin.write(
-            f"SELECT pg_advisory_lock(hashtextextended(current_schema() || ':' || '{self.TASK}', 0));\n")
-        self.process.stdin.flush()
-        deadline = time.monotonic() + 60
-        while True:
-            held = bench.output(["psql", "-X", "-tA", self.database, "-c",
-                                 "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-                                 f"WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = '{name}'"])
-            if held.strip() not in ("", "0"):
-                return self
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise BenchError(f"psql could not take the {self.TASK} lock: {self.process.stderr.read()[-500:]}")
-            time.sleep(0.1)
-
-    def __exit__(self, *failure):
-        if not self.postgres:
-            os.close(self.fd)
-            return
-        self.process.stdin.close()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 # Probes
@@ -575,7 +526,7 @@ class Latency:
             sender.wait_for_scans(1)
             versions = f"http://127.0.0.1:{sender.port}/ocpi/versions"
             bench.output([self.binary, "feeds", "add", self.code, "--versions-url", versions, "--database", database])
-            with PullRoundLock(database, postgres), Serve(self, database, "pull") as server:
+            with Serve(self, database, "pull") as server:
                 server.wait_for_scans(1)
                 result = {}
 

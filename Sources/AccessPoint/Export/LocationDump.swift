@@ -38,6 +38,8 @@ public struct LocationDump: Sendable {
     /// The licence the data is published under, named in the GeoJSON and by the HTTP headers.
     public var licence: String
     public var generatedAt: Timestamp
+    /// Told after each page: the locations and bytes written so far.
+    public var progress: (@Sendable (_ locations: Int, _ bytes: Int) -> Void)?
 
     static let pageSize = 1000
     static let chunkSize = 1 << 20
@@ -75,6 +77,7 @@ public struct LocationDump: Sendable {
                     out.removeAll(keepingCapacity: true)
                 }
             }
+            progress?(count, written + out.count)
             if page.next == nil { break }
         }
         writeFooter(&out)

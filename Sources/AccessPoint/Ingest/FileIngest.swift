@@ -22,6 +22,8 @@ public struct FileIngest: Sendable {
     public var fullDelivery: FullDelivery?
     /// Whose records the file may write: any party's for the office's command line.
     public var scope = DeliveryScope.office
+    /// Told after each batch: the records read so far and the byte offset reached.
+    public var progress: (@Sendable (_ records: Int, _ byteOffset: Int) -> Void)?
 
     public init(store: any Store) { self.store = store }
 
@@ -65,15 +67,16 @@ public struct FileIngest: Sendable {
             let result = try await IngestPipeline.run(plan, store: store) { pipeline in
                 var records: [IngestPipeline.Record] = []
                 records.reserveCapacity(batchSize)
-                var first = true
+                var read = 0
                 do {
                     while let record = try stream.next() {
-                        if first, stream.hadByteOrderMark { await pipeline.note(.byteOrderMark) }
-                        first = false
+                        if read == 0, stream.hadByteOrderMark { await pipeline.note(.byteOrderMark) }
+                        read += 1
                         records.append((record, stream.recordOffset))
                         if records.count >= batchSize {
                             try await pipeline.take(records)
                             records.removeAll(keepingCapacity: true)
+                            progress?(read, stream.recordOffset)
                         }
                     }
                 } catch let syntax as JSONSyntaxError {

@@ -35,7 +35,11 @@ public struct FeedPuller: Sendable {
     }
 
     /// Pulls one feed now: `kind` nil means a delta, or a full pull when none ran yet.
-    public func pull(_ feed: Feed, kind requested: PullKind? = nil, confirmed: Bool = false) async -> Outcome {
+    /// `progress` is told the records read so far, after each page.
+    public func pull(
+        _ feed: Feed, kind requested: PullKind? = nil, confirmed: Bool = false,
+        progress: (@Sendable (_ records: Int) -> Void)? = nil
+    ) async -> Outcome {
         let kind = requested ?? (feed.lastFullStartedAt == nil ? .full : .delta)
         let started = clock.now()
         do {
@@ -43,7 +47,9 @@ public struct FeedPuller: Sendable {
                 return Outcome(feed: feed, kind: kind, error: "paused: \(paused)")
             }
             let report = try await withSender(of: feed) { pull, endpoint, version in
-                try await pull.pull(
+                var pull = pull
+                pull.progress = progress
+                return try await pull.pull(
                     party: feed.party, endpoint: endpoint, version: version,
                     since: kind == .delta ? feed.deltaStart() : nil, full: kind == .full, confirmed: confirmed)
             }

@@ -3,6 +3,7 @@ import JSON
 import OCPI
 import RegistryCore
 import Storage
+import Synchronization
 
 /// Pulls one operator's locations from its OCPI Sender (issue #7; ocpi.md §3.1, §3.3, §7.5):
 /// discovers the Sender through the versions endpoints, crawls it (a delta from `since`, or
@@ -14,6 +15,8 @@ public struct LocationPull: Sendable {
     public let store: any Store
     public var crawler: OCPIPageCrawler
     public var maximumRemovedShare = 0.2
+    /// Told after each page: the records read so far.
+    public var progress: (@Sendable (_ records: Int) -> Void)?
 
     public init(store: any Store, token: String?) {
         self.store = store
@@ -84,8 +87,14 @@ public struct LocationPull: Sendable {
                         pages += 1
                     }
                 } else {
+                    let read = Mutex(0)
                     pages = try await crawler.crawl(endpoint: endpoint, window: SenderWindow(from: since)) {
-                        try await pipeline.take($0.map { ($0, nil) })
+                        [progress] objects in
+                        try await pipeline.take(objects.map { ($0, nil) })
+                        progress?(
+                            read.withLock {
+                                $0 += objects.count; return $0
+                            })
                     }.pages
                 }
             }

@@ -38,13 +38,22 @@ public struct QualityScan: Sendable {
     /// Scores every published, current location. Scorecards are public, and an unpublished
     /// location is never named, counted or hinted at on a public route: not in examples, not
     /// as a duplicate or a neighbour of a published one, not in totals.
-    public func run() async throws -> Result {
+    /// `progress` is told the locations read so far, every thousand.
+    public func run(progress: (@Sendable (_ locations: Int) -> Void)? = nil) async throws -> Result {
         let now = clock.now()
         let crossRecord = try await crossRecordFindings()
         let lastIngests = try await store.quality.lastSuccessfulIngests()
         let pool = ScoringPool(scorer: rulebook.scorer, crossRecord: crossRecord, now: now)
+        let read = Mutex(0)
         try await store.forEachLocation(LocationQuery(publishedOnly: true, includeRemoved: false)) { stored in
             try pool.take(stored)
+            if let progress,
+                case let count = read.withLock({
+                    $0 += 1; return $0
+                }), count % 1000 == 0
+            {
+                progress(count)
+            }
         }
         let cards = try await pool.finish()
         let policy = rulebook.policy
@@ -106,7 +115,8 @@ public struct QualityScan: Sendable {
                     ))
             }
         }
-        for (key, finding) in Self.nearbyDuplicates(try await store.quality.locationPoints()) {
+        let points = try await store.quality.locationPoints()
+        for (key, finding) in try await IdlePriority.run({ Self.nearbyDuplicates(points) }) {
             findings[key, default: []].append(finding)
         }
         return findings
@@ -180,9 +190,10 @@ extension StoredLocation {
     }
 }
 
-/// Scores the records `forEachLocation` reads, on worker threads: the store's thread only
-/// gathers batches, so decoding and scoring use every core. At most `inFlight` batches wait, which
-/// bounds memory; each batch adds into its own scorecards, merged under a lock.
+/// Scores the records `forEachLocation` reads, on idle-priority threads (`IdlePriority`): the
+/// store's thread only gathers batches, so decoding and scoring use every core the requests
+/// leave free. At most `inFlight` batches wait, which bounds memory; each batch adds into its
+/// own scorecards, merged under a lock.
 private final class ScoringPool: @unchecked Sendable {
     static let batchSize = 256
     static let inFlight = 4
@@ -230,8 +241,12 @@ private final class ScoringPool: @unchecked Sendable {
         batch = []
         batch.reserveCapacity(Self.batchSize)
         slots.wait()
-        DispatchQueue.global().async(group: group) { [self] in
-            defer { slots.signal() }
+        group.enter()
+        IdlePriority.detach { [self] in
+            defer {
+                slots.signal()
+                group.leave()
+            }
             var cards: [String: Scorecard] = [:]
             do {
                 for stored in work {

@@ -30,6 +30,7 @@ enum ExportCommand: RegistryCommand {
             OptionSpec(
                 "--out", value: "FILE",
                 help: "Write to FILE (it appears only when complete) instead of standard output."),
+            quietOption,
         ],
         discussion: """
             Locations are streamed in a stable order (country code, party id, location id) in bounded
@@ -65,6 +66,9 @@ enum ExportCommand: RegistryCommand {
             generatedAt: RegistryClock.system.now())
         dump.ocpiVersion = OCPIVersion(text: arguments.value("--ocpi-version") ?? "2.2.1")!
         dump.timestamps = LocationDump.Timestamps(rawValue: arguments.value("--timestamps") ?? "registry")!
+        let shown = ProgressLine("export", .init(noun: "locations"), quiet: arguments.flag("--quiet"))
+        dump.progress = { locations, bytes in shown.update(count: locations, bytes: bytes) }
+        defer { shown.finish() }
         guard let out = arguments.value("--out") else {
             try await dump.write(to: FileDescriptorSink(fd: STDOUT_FILENO))
             await store.close()

@@ -26,6 +26,7 @@ enum IngestCommand: RegistryCommand {
             OptionSpec(
                 "--confirm-removals",
                 help: "With --full: remove even when more than 20% of the party's locations are missing."),
+            quietOption,
         ],
         discussion: """
             Each file is streamed and stored all or nothing in one transaction. Every record with an
@@ -61,6 +62,11 @@ enum IngestCommand: RegistryCommand {
         var total = IngestRunSummary()
         for path in arguments.positionals {
             let started = Date()
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            let shown = ProgressLine(
+                "ingest \(path)", .init(noun: "records", totalBytes: size), quiet: arguments.flag("--quiet"))
+            ingest.progress = { records, offset in shown.update(count: records, bytes: offset) }
+            defer { shown.finish() }
             do {
                 let report = try await ingest.ingest(path: path, party: party, version: version)
                 Output.out(describe(report, seconds: Date().timeIntervalSince(started)))

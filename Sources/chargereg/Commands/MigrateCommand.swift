@@ -1,10 +1,11 @@
 import AccessPoint
 import CLI
+import Storage
 
 enum MigrateCommand: RegistryCommand {
     static let spec = CommandSpec(
         name: "migrate", abstract: "Create or update the database schema.",
-        options: [databaseOption],
+        options: [databaseOption, quietOption],
         discussion: """
             Applies the migrations this program ships, in order, and records each with its checksum.
             Re-running is a no-op; a recorded migration whose text changed is an error, and so is a
@@ -15,7 +16,12 @@ enum MigrateCommand: RegistryCommand {
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let store = try await RegistryDatabase.open(database(arguments), migrate: false)
-        let statuses = try await store.migrate()
+        let shown = ProgressLine("migrate", .init(noun: ""), quiet: arguments.flag("--quiet"))
+        let statuses: [MigrationStatus]
+        do { statuses = try await shown.whileRunning { try await store.migrate() } } catch {
+            await store.close()
+            throw error
+        }
         await store.close()
         for status in statuses {
             Output.out("\(status.appliedNow ? "applied   " : "up to date") \(status.name)\n")

@@ -15,6 +15,7 @@ enum PullCommand: RegistryCommand {
             OptionSpec(
                 "--confirm-removals",
                 help: "With --full: remove even when more than 20% of the party's locations are missing."),
+            quietOption,
         ],
         discussion: """
             Each pull is one ingest run of kind pull, all or nothing: findings, history and no-op detection
@@ -38,17 +39,41 @@ enum PullCommand: RegistryCommand {
             throw CommandFailure(
                 description: party.map { "no feed for \($0); add one with 'chargereg feeds add'" } ?? "no feeds")
         }
-        var failures = 0
         let puller = FeedPuller(store: store)
-        for feed in feeds {
-            let outcome = await puller.pull(
-                feed, kind: arguments.flag("--full") ? .full : nil, confirmed: arguments.flag("--confirm-removals"))
-            if outcome.report == nil {
-                failures += 1
-                Output.err("chargereg pull: error: " + FeedPuller.describe(outcome) + "\n")
-            } else {
-                Output.out(FeedPuller.describe(outcome) + "\n")
+        let full = arguments.flag("--full")
+        let confirmed = arguments.flag("--confirm-removals")
+        let quiet = arguments.flag("--quiet")
+        // One pull of a feed at a time: a running `serve`'s scheduler holds the same lock for its rounds.
+        var failures: Int?
+        var told = false
+        do {
+            while failures == nil {
+                failures = try await store.exclusively("pull-round") {
+                    var failed = 0
+                    for feed in feeds {
+                        let shown = ProgressLine("pull \(feed.party)", .init(noun: "records"), quiet: quiet)
+                        defer { shown.finish() }
+                        let outcome = await puller.pull(feed, kind: full ? .full : nil, confirmed: confirmed) {
+                            shown.update(count: $0)
+                        }
+                        if outcome.report == nil {
+                            failed += 1
+                            Output.err("chargereg pull: error: " + FeedPuller.describe(outcome) + "\n")
+                        } else {
+                            Output.out(FeedPuller.describe(outcome) + "\n")
+                        }
+                    }
+                    return failed
+                }
+                if failures == nil {
+                    if !told { Output.err("chargereg pull: waiting for the pull round of a running 'serve' to end\n") }
+                    told = true
+                    try await Task.sleep(for: .seconds(1))
+                }
             }
+        } catch {
+            await store.close()
+            throw error
         }
         await store.close()
         return failures == 0 ? 0 : 1

@@ -22,6 +22,7 @@ enum QualityCommand: RegistryCommand {
             OptionSpec(
                 "--out", value: "FILE",
                 help: "Write to FILE (it appears only when complete) instead of standard output."),
+            quietOption,
         ],
         discussion: """
             Every current location is scored on completeness (weighted presence of the OCPI and AFIR
@@ -62,7 +63,11 @@ enum QualityCommand: RegistryCommand {
         var trends: [String: [QualitySnapshot]] = [:]
         do {
             let scan = QualityScan(store: store, rulebook: rulebook)
-            result = try await scan.run()
+            let published = try await store.stats(publishedOnly: true).published
+            let shown = ProgressLine(
+                "quality", .init(noun: "locations", total: published), quiet: arguments.flag("--quiet"))
+            defer { shown.finish() }
+            result = try await scan.run { shown.update(count: $0) }
             if arguments.value("--quality-policy") == nil || arguments.flag("--record") {
                 try await scan.record(result)
             }
