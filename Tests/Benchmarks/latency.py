@@ -404,7 +404,8 @@ class Latency:
         if not re.search(r"^locations\s+0\b", stats, re.M):
             raise BenchError(f"the {label} database must be empty to start with; `chargereg stats` says:\n{stats}")
         progress(f"{label}: ingesting {self.main['locations']} locations (seed 1)")
-        status, out, err, seconds = run_command([self.binary, "ingest", "--database", database, self.main["path"]])
+        status, out, err, seconds = run_command(
+            [self.binary, "ingest", "--database", database, self.main["path"], "--quiet"])
         if status != 0:
             raise BenchError(f"ingest of the main dataset exited {status}: {err.strip()[-2000:]}")
         progress(f"{label}: ingested in {seconds:.1f} s; registering {self.code} as a pushing operator")
@@ -533,7 +534,7 @@ class Latency:
                 def workload():
                     start = time.perf_counter()
                     result["run"] = run_command(
-                        [self.binary, "pull", "--database", database, "--party", self.code, "--full"])
+                        [self.binary, "pull", "--database", database, "--party", self.code, "--full", "--quiet"])
                     return start, time.perf_counter(), f"`pull --full`, {result['run'][3]:.1f} s"
                 row = self.measure(server, workload)
                 status, out, err, seconds = result["run"]
@@ -558,7 +559,8 @@ class Latency:
 
             def workload():
                 start = time.perf_counter()
-                result["run"] = run_command([self.binary, "ingest", "--database", database, self.second["path"]])
+                result["run"] = run_command(
+                    [self.binary, "ingest", "--database", database, self.second["path"], "--quiet"])
                 return start, time.perf_counter(), f"`ingest`, {result['run'][3]:.1f} s"
             row = self.measure(server, workload)
             status, out, err, seconds = result["run"]
