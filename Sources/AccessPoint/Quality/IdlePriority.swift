@@ -3,10 +3,12 @@
 #endif
 import Foundation
 
-/// Background computation that must never slow a request: it runs on threads of its own under
-/// Linux's `SCHED_IDLE` policy (sched(7)), which get a core only when no ordinary thread wants
-/// it, so a request's threads preempt a quality scan's at once instead of sharing the cores with
-/// them. New threads, never pooled ones, so that the policy cannot leak to other work.
+/// Background computation that must not slow a request: it runs on threads of their own at the
+/// lowest priority, nice 19 (setpriority(2); on Linux a thread's own), so that the scheduler
+/// lets a waking request thread run at once and gives the background threads only what the
+/// requests leave (a nice-19 thread weighs 15 against a request thread's 1024, sched(7)). Not
+/// `SCHED_IDLE`: under a load that never lets go of the cores, a scan must still finish. New
+/// threads, never pooled ones, so that the priority cannot leak to other work.
 enum IdlePriority {
     /// Starts `body` on a new idle-priority thread.
     static func detach(_ body: @escaping @Sendable () -> Void) {
@@ -25,15 +27,11 @@ enum IdlePriority {
         }
     }
 
-    /// Puts the calling thread under `SCHED_IDLE` (where the system has it; elsewhere it stays
-    /// as it was).
+    /// Gives the calling thread the lowest priority (on Linux; elsewhere it stays as it was).
     static func lowerCurrentThread() {
         #if os(Linux)
-            // SCHED_IDLE is 5 in Linux's uapi <linux/sched.h>; glibc declares it only under _GNU_SOURCE.
-            let schedIdle: Int32 = 5
-            var parameters = sched_param()
-            parameters.sched_priority = 0
-            _ = sched_setscheduler(0, schedIdle, &parameters)
+            // On Linux the nice value is the thread's, and `who` 0 names the calling thread.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
         #endif
     }
 }
