@@ -43,17 +43,9 @@ public struct QualityScan: Sendable {
         let now = clock.now()
         let crossRecord = try await crossRecordFindings()
         let lastIngests = try await store.quality.lastSuccessfulIngests()
-        let pool = ScoringPool(scorer: rulebook.scorer, crossRecord: crossRecord, now: now)
-        let read = Mutex(0)
+        let pool = ScoringPool(scorer: rulebook.scorer, crossRecord: crossRecord, now: now, progress: progress)
         try await store.forEachLocation(LocationQuery(publishedOnly: true, includeRemoved: false)) { stored in
             try pool.take(stored)
-            if let progress,
-                case let count = read.withLock({
-                    $0 += 1; return $0
-                }), count % 1000 == 0
-            {
-                progress(count)
-            }
         }
         let cards = try await pool.finish()
         let policy = rulebook.policy
@@ -116,7 +108,7 @@ public struct QualityScan: Sendable {
             }
         }
         let points = try await store.quality.locationPoints()
-        for (key, finding) in try await IdlePriority.run({ Self.nearbyDuplicates(points) }) {
+        for (key, finding) in try await BackgroundThread.run({ Self.nearbyDuplicates(points) }) {
             findings[key, default: []].append(finding)
         }
         return findings
@@ -190,7 +182,7 @@ extension StoredLocation {
     }
 }
 
-/// Scores the records `forEachLocation` reads, on idle-priority threads (`IdlePriority`): the
+/// Scores the records `forEachLocation` reads, on lowest-priority threads (`BackgroundThread`): the
 /// store's thread only gathers batches, so decoding and scoring use every core the requests
 /// leave free. At most `inFlight` batches wait, which bounds memory; each batch adds into its
 /// own scorecards, merged under a lock.
@@ -201,22 +193,30 @@ private final class ScoringPool: @unchecked Sendable {
     private let scorer: QualityScorer
     private let crossRecord: [LocationKey: [Finding]]
     private let now: Timestamp
+    private let progress: (@Sendable (Int) -> Void)?
     private let group = DispatchGroup()
     private let slots = DispatchSemaphore(value: ScoringPool.inFlight)
     private let state = Mutex<(cards: [String: Scorecard], error: (any Error)?)>(([:], nil))
     /// Touched by the store's thread while it reads, then by `finish`.
     private var batch: [StoredLocation] = []
+    private var taken = 0
 
-    init(scorer: QualityScorer, crossRecord: [LocationKey: [Finding]], now: Timestamp) {
+    init(
+        scorer: QualityScorer, crossRecord: [LocationKey: [Finding]], now: Timestamp,
+        progress: (@Sendable (Int) -> Void)?
+    ) {
         self.scorer = scorer
         self.crossRecord = crossRecord
         self.now = now
+        self.progress = progress
         batch.reserveCapacity(Self.batchSize)
     }
 
     func take(_ stored: StoredLocation) throws {
         if let error = state.withLock({ $0.error }) { throw error }
         batch.append(stored)
+        taken += 1
+        if taken % 1000 == 0 { progress?(taken) }
         if batch.count == Self.batchSize { dispatch() }
     }
 
@@ -242,7 +242,7 @@ private final class ScoringPool: @unchecked Sendable {
         batch.reserveCapacity(Self.batchSize)
         slots.wait()
         group.enter()
-        IdlePriority.detach { [self] in
+        BackgroundThread.detach { [self] in
             defer {
                 slots.signal()
                 group.leave()

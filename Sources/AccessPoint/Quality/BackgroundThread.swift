@@ -9,18 +9,18 @@ import Foundation
 /// requests leave (a nice-19 thread weighs 15 against a request thread's 1024, sched(7)). Not
 /// `SCHED_IDLE`: under a load that never lets go of the cores, a scan must still finish. New
 /// threads, never pooled ones, so that the priority cannot leak to other work.
-enum IdlePriority {
-    /// Starts `body` on a new idle-priority thread.
+enum BackgroundThread {
+    /// Starts `body` on a new lowest-priority thread.
     static func detach(_ body: @escaping @Sendable () -> Void) {
         let thread = Thread {
             lowerCurrentThread()
             body()
         }
-        thread.name = "chargereg.idle"
+        thread.name = "chargereg.background"
         thread.start()
     }
 
-    /// Runs `body` on a new idle-priority thread and returns its result.
+    /// Runs `body` on a new lowest-priority thread and returns its result.
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             detach { continuation.resume(with: Result { try body() }) }

@@ -7,7 +7,7 @@ import Testing
 
 /// The quality scan's threads run at the lowest priority, and only they: the priority is the
 /// thread's own and never reaches the threads that answer requests.
-@Suite struct IdlePriorityTests {
+@Suite struct BackgroundThreadTests {
     static func niceness() -> Int32 {
         #if os(Linux)
             errno = 0
@@ -19,12 +19,12 @@ import Testing
 
     @Test func backgroundThreadsAreNiceAndNoOtherIs() async throws {
         let before = Self.niceness()
-        let inside = try await IdlePriority.run { Self.niceness() }
+        let inside = try await BackgroundThread.run { Self.niceness() }
         #if os(Linux)
             #expect(inside == 19)
         #endif
         #expect(Self.niceness() == before)
-        let elsewhere = try await IdlePriority.run { 1 }
+        let elsewhere = try await BackgroundThread.run { 1 }
         #expect(elsewhere == 1 && Self.niceness() == before)
     }
 }
