@@ -94,6 +94,39 @@ import Testing
         }
     }
 
+    /// `Tests/Benchmarks/latency.py` (issue #20) at a size of seconds: every probe is measured
+    /// under every workload on every backend, and no push fails.
+    @Test func aSmallLatencyRunProbesEveryWorkloadOnEveryBackend() async throws {
+        let script = Fixtures.packageRoot.appendingPathComponent("Tests/Benchmarks/latency.py").path
+        let table = Fixtures.temporaryDirectory().appendingPathComponent("latency.md")
+        var arguments = [
+            script, "--locations", "300", "--second-locations", "100", "--push-seconds", "1", "--push-rate", "20",
+            "--binary", CommandLineTests.binary.path, "--out", table.path,
+        ]
+        let result: CommandLineTests.Result
+        if TestBackend.available.contains(.postgres) {
+            result = try await TestBackend.postgres.withDatabase { database in
+                arguments += ["--backends", "sqlite,postgresql", "--postgres", database.location]
+                return try await Self.python(arguments)
+            }
+        } else {
+            result = try await Self.python(arguments + ["--backends", "sqlite"])
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOf: table, encoding: .utf8)
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| workload") }
+        for workload in ["idle", "full quality scan", "file ingest", "full pull", "pushes"] {
+            let found = rows.filter { $0.hasPrefix("| \(workload) |") }
+            #expect(found.count == TestBackend.available.count, "\(workload): \(found)")
+            for row in found {
+                // The window, then each probe as p50 / p99 / max with the requests answered.
+                let cells = row.split(separator: "|").dropFirst(2).map { $0.trimmingCharacters(in: .whitespaces) }
+                #expect(cells.count == 3 && cells.allSatisfy { $0.contains(" / ") && $0.contains("(n=") }, "\(row)")
+            }
+        }
+        #expect(rows.filter { $0.hasPrefix("| pushes |") }.allSatisfy { $0.contains("), 0 failed |") }, "\(rows)")
+    }
+
     @Test func badOptionsAreUsageErrors() async throws {
         let backends = try await Self.python([Self.script, "--backends", "sqlite,mysql"])
         #expect(backends.status == 2 && backends.stderr.contains("--backends: unknown mysql"), "\(backends.stderr)")
