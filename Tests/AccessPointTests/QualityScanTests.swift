@@ -55,6 +55,35 @@ import Testing
             path: file.path, party: try PartyCode(parsing: "CL*VLT"), version: nil)
     }
 
+    /// One location's cross-record findings from the index tables (what the location route and
+    /// an incremental rescoring use) are exactly those the whole-register pass finds for it, and
+    /// an unpublished location is in neither.
+    @Test(arguments: TestBackend.available)
+    func oneLocationsCrossRecordFindingsAreTheScansForIt(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            try await Self.prepare(store)
+            let more = [
+                Self.location("LOC5", latitude: "-33.426600", longitude: "-70.611720", evseID: "CL*VLT*E2"),
+                Self.location("HIDDEN", latitude: "-33.447487", longitude: "-70.673676", evseID: "CL*VLT*E1")
+                    .replacing(#""publish": true"#, with: #""publish": false"#),
+            ]
+            let file = Fixtures.temporaryDirectory().appendingPathComponent("more.json")
+            try Data(("[" + more.joined(separator: ",") + "]").utf8).write(to: file)
+            _ = try await FileIngest(store: store).ingest(path: file.path, party: nil, version: nil)
+            let scan = QualityScan(store: store, rulebook: .standard)
+            let all = try await scan.crossRecordFindings()
+            #expect(all.keys.map(\.locationID).sorted() == ["LOC1", "LOC2", "LOC4", "LOC5"])
+            for id in ["LOC1", "LOC2", "LOC3", "LOC4", "LOC5"] {
+                let key = LocationKey(countryCode: "CL", partyID: "VLT", locationID: id)
+                let stored = try #require(try await store.location(key))
+                let alone = try await scan.crossRecordFindings(of: try CanonicalDocument.location(of: stored))
+                #expect(alone == (all[key] ?? []), "\(id)")
+                #expect(!alone.contains { $0.message.contains("HIDDEN") }, "\(id)")
+            }
+            #expect(all[LocationKey(countryCode: "CL", partyID: "VLT", locationID: "LOC2")]?.count == 3)
+        }
+    }
+
     /// The monitor scans when the published register changed: an all-unchanged file and an empty
     /// one trigger nothing, a changed location does, and so does the clock after `maximumAge`.
     @Test(arguments: TestBackend.available)

@@ -66,45 +66,13 @@ struct QualityAPI: Sendable {
             let location = try CanonicalDocument.location(of: stored)
             let now = clock.now()
             let quality = rulebook.scorer.score(
-                location, stored: stored.findingList, crossRecord: try await crossRecordFindings(location),
+                location, stored: stored.findingList,
+                crossRecord: try await QualityScan(store: store, rulebook: rulebook, clock: clock).crossRecordFindings(
+                    of: location),
                 receipt: stored.receipt, now: now)
             return .json(QualityDocument(rulebook: rulebook).record(quality, stored: stored, computedAt: now))
         } catch {
             return APIError.storeFailure(error)
         }
-    }
-
-    /// The scan's cross-record rules for one location, from the indexes: its EVSE IDs published
-    /// elsewhere, and its operator's other locations within `QualityScan.duplicateDistance`.
-    func crossRecordFindings(_ location: Location) async throws -> [Finding] {
-        var findings: [Finding] = []
-        for (index, evse) in location.evses.enumerated() {
-            guard let evseID = evse.evseID, evse.status?.known != .removed else { continue }
-            let key = EVSEID.lookupKey(evseID)
-            let elsewhere = try await store.locations(withEVSE: key).filter {
-                $0.publish && !$0.removed && $0.key != location.key
-            }
-            if !elsewhere.isEmpty {
-                findings.append(
-                    Finding(
-                        .evseIDDuplicate, "evses[\(index)].evse_id",
-                        "\(key) is also published at \(elsewhere.map(\.key.description).joined(separator: ", "))"))
-            }
-        }
-        if let point = location.coordinates.flatMap(GeoPoint.init) {
-            var filter = LocationFilter()
-            filter.party = try? PartyCode(parsing: location.countryCode + location.partyID)
-            filter.near = Circle(
-                latitude: point.latitude, longitude: point.longitude, radiusMeters: QualityScan.duplicateDistance)
-            for nearby in try await store.listLocations(filter, cursor: nil, limit: 20).items
-            where nearby.location.key != location.key {
-                findings.append(
-                    Finding(
-                        .locationDuplicate, "coordinates",
-                        "\(nearby.location.key) of the same operator is \(Int((nearby.distanceMeters ?? 0).rounded())) m away"
-                    ))
-            }
-        }
-        return findings
     }
 }

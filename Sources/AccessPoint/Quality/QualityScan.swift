@@ -91,8 +91,41 @@ public struct QualityScan: Sendable {
 
     /// The findings that depend on other records, by the location they belong to.
     func crossRecordFindings() async throws -> [LocationKey: [Finding]] {
-        var findings: [LocationKey: [Finding]] = [:]
         let duplicates = try await store.quality.duplicateEVSEIDs()
+        let points = try await store.quality.locationPoints()
+        return try await BackgroundThread.run { Self.crossRecordFindings(duplicates: duplicates, points: points) }
+    }
+
+    /// The same findings for one published location alone, from the index tables: its EVSE IDs'
+    /// other holders, and its operator's locations around it. Exactly what a scan finds for it.
+    func crossRecordFindings(of location: Location) async throws -> [Finding] {
+        let keys = Set(location.evses.compactMap { $0.evseID.map(EVSEID.lookupKey) })
+        let duplicates = try await store.quality.duplicateEVSEIDs(among: keys)
+        var points: [(location: LocationKey, latitude: Double, longitude: Double)] = []
+        if let point = location.coordinates.flatMap(GeoPoint.init),
+            let party = try? PartyCode(countryCode: location.countryCode, partyID: location.partyID)
+        {
+            // Twice the distance in every direction holds every point within it, at any latitude
+            // a charge point has (the grid's cells are at least the distance wide).
+            let latitudeMargin = 2 * Self.duplicateDistance / 111_000
+            let longitudeMargin = latitudeMargin / max(0.05, cos(point.latitude * .pi / 180))
+            points = try await store.quality.locationPoints(
+                of: party,
+                within: (
+                    point.latitude - latitudeMargin, point.latitude + latitudeMargin,
+                    point.longitude - longitudeMargin, point.longitude + longitudeMargin
+                ))
+        }
+        return Self.crossRecordFindings(duplicates: duplicates, points: points)[location.key] ?? []
+    }
+
+    /// Duplicate EVSE IDs and nearby locations of one operator as findings, by location, each
+    /// location's in one order (rule, path, message) whatever order the inputs came in.
+    static func crossRecordFindings(
+        duplicates: [(evseIDKey: String, location: LocationKey, position: Int)],
+        points: [(location: LocationKey, latitude: Double, longitude: Double)]
+    ) -> [LocationKey: [Finding]] {
+        var findings: [LocationKey: [Finding]] = [:]
         var byKey: [String: [(location: LocationKey, position: Int)]] = [:]
         for duplicate in duplicates {
             byKey[duplicate.evseIDKey, default: []].append((duplicate.location, duplicate.position))
@@ -107,9 +140,11 @@ public struct QualityScan: Sendable {
                     ))
             }
         }
-        let points = try await store.quality.locationPoints()
-        for (key, finding) in try await BackgroundThread.run({ Self.nearbyDuplicates(points) }) {
+        for (key, finding) in nearbyDuplicates(points) {
             findings[key, default: []].append(finding)
+        }
+        for key in findings.keys {
+            findings[key]!.sort { ($0.code.rawValue, $0.path, $0.message) < ($1.code.rawValue, $1.path, $1.message) }
         }
         return findings
     }

@@ -108,19 +108,28 @@ public struct QualityLedger: Sendable {
     }
 
     /// The EVSE IDs (lookup keys) that more than one current EVSE publishes, each with where:
-    /// the location and the EVSE's position in it. Removed EVSEs and locations, and unpublished
-    /// locations, do not count.
-    public func duplicateEVSEIDs() async throws -> [(evseIDKey: String, location: LocationKey, position: Int)] {
-        try await database.bulkRead { session in
+    /// the location and the EVSE's position in it; only those of `keys` when given. Removed EVSEs
+    /// and locations, and unpublished locations, do not count.
+    public func duplicateEVSEIDs(among keys: Set<String>? = nil) async throws
+        -> [(evseIDKey: String, location: LocationKey, position: Int)]
+    {
+        let only = keys.map { $0.sorted() }
+        if only?.isEmpty == true { return [] }
+        let restriction =
+            only.map { keys in
+                " AND e.evse_id_key IN (" + keys.indices.map { "$\($0 + 1)" }.joined(separator: ", ") + ")"
+            } ?? ""
+        return try await database.bulkRead { session in
             let rows = try session.rows(
                 """
                 SELECT e.evse_id_key, l.country_code, l.party_id, l.location_id, e.position
                 FROM evses e JOIN locations l ON l.id = e.location_id
-                WHERE l.publish AND NOT l.removed AND COALESCE(e.status, '') <> 'REMOVED' AND e.evse_id_key IN (
-                    SELECT evse_id_key FROM evses WHERE evse_id_key IS NOT NULL
-                    GROUP BY evse_id_key HAVING COUNT(*) > 1)
+                WHERE l.publish AND NOT l.removed AND COALESCE(e.status, '') <> 'REMOVED'\(restriction)
+                    AND e.evse_id_key IN (
+                        SELECT evse_id_key FROM evses WHERE evse_id_key IS NOT NULL
+                        GROUP BY evse_id_key HAVING COUNT(*) > 1)
                 ORDER BY e.evse_id_key, l.country_code, l.party_id, l.location_key, e.position
-                """, []
+                """, (only ?? []).map { .text($0) }
             )
             // The candidates come from the index alone; keys left with one current EVSE once
             // removed ones are set aside are no duplicates.
@@ -138,14 +147,33 @@ public struct QualityLedger: Sendable {
         }
     }
 
-    /// Every published, current location's point, for the nearby-duplicate rule.
-    public func locationPoints() async throws -> [(location: LocationKey, latitude: Double, longitude: Double)] {
-        try await database.bulkRead { session in
+    /// Every published, current location's point, for the nearby-duplicate rule; only those of
+    /// `party` within `box` (degrees) when given, in key order.
+    public func locationPoints(
+        of party: PartyCode? = nil,
+        within box: (minLatitude: Double, maxLatitude: Double, minLongitude: Double, maxLongitude: Double)? = nil
+    ) async throws -> [(location: LocationKey, latitude: Double, longitude: Double)] {
+        var restriction = ""
+        var parameters: [SQLValue] = []
+        if let party {
+            restriction += " AND country_code = $1 AND party_id = $2"
+            parameters += [.text(party.countryCode), .text(party.partyID)]
+        }
+        if let box {
+            let first = parameters.count + 1
+            restriction +=
+                " AND latitude BETWEEN $\(first) AND $\(first + 1) AND longitude BETWEEN $\(first + 2) AND $\(first + 3)"
+            parameters += [
+                .real(box.minLatitude), .real(box.maxLatitude), .real(box.minLongitude), .real(box.maxLongitude),
+            ]
+        }
+        return try await database.bulkRead { [restriction, parameters] session in
             try session.rows(
                 """
                 SELECT country_code, party_id, location_id, latitude, longitude FROM locations
-                WHERE publish AND NOT removed AND latitude IS NOT NULL AND longitude IS NOT NULL
-                """, []
+                WHERE publish AND NOT removed AND latitude IS NOT NULL AND longitude IS NOT NULL\(restriction)
+                ORDER BY country_code, party_id, location_key
+                """, parameters
             ).compactMap { row in
                 // Rows stored before coordinates were checked may hold any double (migration 0009 clears them).
                 guard let latitude = row.text(3).flatMap(Double.init), let longitude = row.text(4).flatMap(Double.init),
