@@ -46,6 +46,14 @@ import Testing
             }
             #expect(runs.filter { $0.status == .running }.count == 1)
             #expect(try await store.sweepInterruptedRuns().isEmpty)
+            if backend == .sqlite {
+                // Runs pile up by the million (a push is one): finding the running ones reads an index.
+                let explain = try SQLiteDatabase(path: database.location).prepared(
+                    "EXPLAIN QUERY PLAN SELECT id, owner FROM ingest_runs WHERE status = 'running'")
+                var plan = ""
+                while try explain.step() { plan += explain.text(3) ?? "" }
+                #expect(plan.contains("ingest_runs_running"), "\(plan)")
+            }
             if let live {
                 _ = try await live.finish(IngestRunSummary())
                 #expect(try await store.ingestRuns(limit: 10).filter { $0.status == .running }.isEmpty)
@@ -93,7 +101,10 @@ import Testing
             }
             let before = try await store.ingestRuns(limit: 10)
 
-            #expect(try await store.migrate().filter(\.appliedNow).map(\.name) == ["0010_operations.sql"])
+            #expect(
+                try await store.migrate().filter(\.appliedNow).map(\.name) == [
+                    "0010_operations.sql", "0011_running_runs.sql",
+                ])
             #expect(try await store.ingestRuns(limit: 10) == before)
             #expect(before.map(\.id) == [2, 1])
             #expect(try await store.refusals(ofRun: 2).map(\.locationID) == ["X"])
