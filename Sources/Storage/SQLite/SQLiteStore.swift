@@ -42,7 +42,8 @@ public final class SQLiteStore: Store, SQLTransactions {
         readers = try (0..<count).map {
             try SQLiteConnection(path: path, label: "sqlite.reader.\($0)", memoryMapped: memoryMapped)
         }
-        writers = WriterQueue { try SQLiteConnection(path: path, label: "sqlite.ingest") }
+        let openWriter = { @Sendable in try SQLiteConnection(path: path, label: "sqlite.writer") }
+        writers = WriterQueue(idle: try openWriter(), open: openWriter)
     }
 
     public func migrate() async throws -> [MigrationStatus] {

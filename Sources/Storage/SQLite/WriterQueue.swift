@@ -16,8 +16,14 @@ actor WriterQueue {
     private var watching = false
     let patience: Duration
 
-    init(patience: Duration = .seconds(10), open: @escaping @Sendable () throws -> SQLiteConnection) {
+    /// `idle`: a connection opened already, so that the process's descriptors do not grow at
+    /// its first write.
+    init(
+        patience: Duration = .seconds(10), idle: SQLiteConnection? = nil,
+        open: @escaping @Sendable () throws -> SQLiteConnection
+    ) {
         self.patience = patience
+        self.idle = idle
         self.open = open
     }
 
