@@ -3,8 +3,9 @@ import Storage
 
 /// The guards of the ID Registration Office's API: the office's staff and an applicant.
 extension RouteGuard where Caller == String {
-    /// A valid `office` token (DESIGN.md: office tokens approve, suspend, revoke, issue tokens);
-    /// hands the handler the actor's name for the audit log, `token:ID (label)`.
+    /// A valid `office` token: the ID registration organisation's staff (AFIR Art. 20(1)), who
+    /// approve, suspend, revoke and issue tokens; hands the handler the actor's name for the audit
+    /// log, `token:ID (label)`.
     static func office(_ register: PartyRegister) -> RouteGuard<String> {
         RouteGuard { request, _ in
             do {

@@ -10,8 +10,8 @@ import Storage
 
 /// Ingests OCPI Locations files: streams each file record by record in bounded memory into one
 /// `IngestPipeline` run, which keeps every record that has an identity (with its findings),
-/// reports the others with their position, and stores the file all or nothing (issue #2,
-/// DESIGN.md "accept and flag, never drop").
+/// reports the others with their position, and stores the file all or nothing (issue #2: a
+/// record is accepted and flagged, never dropped, while it has an identity).
 public struct FileIngest: Sendable {
     public let store: any Store
     /// Records stored per batch inside the file's transaction.

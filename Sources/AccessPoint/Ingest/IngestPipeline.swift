@@ -5,8 +5,9 @@ import Storage
 
 /// One ingest run, whatever brought its records: a file, a pull or a push all go through here,
 /// so that decoding, the ownership rule (`DeliveryScope`), the register's findings, counting,
-/// refusals and full deliveries are the same on every path (DESIGN.md "accept and flag, never
-/// drop"). The run is one transaction: all of it is stored, or nothing (`run`).
+/// refusals and full deliveries are the same on every path (a record with an identity is
+/// accepted and flagged, never dropped). The run is one transaction: all of it is stored, or
+/// nothing (`run`).
 ///
 /// Records are taken in batches; a full batch is handed to the store, which applies it on its own
 /// executor while the caller reads and the pipeline decodes the next one. The caller hands

@@ -3,8 +3,8 @@ import JSON
 import RegistryCore
 import Storage
 
-/// The office's routes under `/api/v1/office`, each behind the office's guard (DESIGN.md: office
-/// tokens approve, suspend, revoke, issue tokens). Every action lands in the audit log with the
+/// The office's routes under `/api/v1/office`, each behind the office's guard: the ID
+/// registration organisation's staff (AFIR Art. 20(1)) approve, suspend, revoke, issue tokens. Every action lands in the audit log with the
 /// token's id and label as the actor.
 struct OfficeAPI: Sendable {
     let store: any Store
