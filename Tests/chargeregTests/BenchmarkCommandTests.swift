@@ -49,23 +49,25 @@ import Testing
         try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["nice", "-n", "19", "python3"] + arguments)
     }
 
+    /// Runs a benchmark script on SQLite, and on PostgreSQL too (a test database) where it runs here.
+    static func onEveryBackend(_ arguments: [String]) async throws -> CommandLineTests.Result {
+        guard TestBackend.available.contains(.postgres) else {
+            return try await python(arguments + ["--backends", "sqlite"])
+        }
+        return try await TestBackend.postgres.withDatabase { database in
+            try await python(arguments + ["--backends", "sqlite,postgresql", "--postgres", database.location])
+        }
+    }
+
     @Test(.enabled(if: missingTools.isEmpty || isRequired, skipReason))
     func aSmallRunMeasuresEverythingOnEveryBackend() async throws {
         let table = Fixtures.temporaryDirectory().appendingPathComponent("bench.md")
-        var arguments = [
+        let arguments = [
             Self.script, "--locations", "150", "--duration", "1", "--connections", "4", "--binary",
             CommandLineTests.binary.path, "--out",
             table.path,
         ]
-        let result: CommandLineTests.Result
-        if TestBackend.available.contains(.postgres) {
-            result = try await TestBackend.postgres.withDatabase { database in
-                arguments += ["--backends", "sqlite,postgresql", "--postgres", database.location]
-                return try await Self.python(arguments)
-            }
-        } else {
-            result = try await Self.python(arguments + ["--backends", "sqlite"])
-        }
+        let result = try await Self.onEveryBackend(arguments)
         #expect(result.status == 0, "\(result.stderr)")
         let backends = TestBackend.available.count
         let rows = try String(contentsOf: table, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("| ") }
@@ -99,19 +101,11 @@ import Testing
     @Test func aSmallLatencyRunProbesEveryWorkloadOnEveryBackend() async throws {
         let script = Fixtures.packageRoot.appendingPathComponent("Tests/Benchmarks/latency.py").path
         let table = Fixtures.temporaryDirectory().appendingPathComponent("latency.md")
-        var arguments = [
+        let arguments = [
             script, "--locations", "300", "--second-locations", "100", "--push-seconds", "1", "--push-rate", "20",
             "--binary", CommandLineTests.binary.path, "--out", table.path,
         ]
-        let result: CommandLineTests.Result
-        if TestBackend.available.contains(.postgres) {
-            result = try await TestBackend.postgres.withDatabase { database in
-                arguments += ["--backends", "sqlite,postgresql", "--postgres", database.location]
-                return try await Self.python(arguments)
-            }
-        } else {
-            result = try await Self.python(arguments + ["--backends", "sqlite"])
-        }
+        let result = try await Self.onEveryBackend(arguments)
         #expect(result.status == 0, "\(result.stderr)")
         let text = try String(contentsOf: table, encoding: .utf8)
         let rows = text.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| workload") }
