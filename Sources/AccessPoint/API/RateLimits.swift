@@ -20,7 +20,7 @@ public struct RateLimits: Sendable {
 /// lately (a full bucket is forgotten, so the table stays bounded by the clients that are busy).
 final class RateLimiter: Sendable {
     let limits: RateLimits
-    private let buckets = Mutex<[Key: Bucket]>([:])
+    private let state = Mutex<(buckets: [Key: Bucket], lastSweep: Double)>(([:], 0))
 
     private struct Key: Hashable {
         let client: String
@@ -34,29 +34,38 @@ final class RateLimiter: Sendable {
 
     init(_ limits: RateLimits) { self.limits = limits }
 
+    /// The rate a second and the burst of a kind of request.
+    private func allowance(applications: Bool) -> (rate: Double, burst: Double) {
+        applications
+            ? (limits.applicationsPerMinute / 60, max(1, limits.applicationsPerMinute))
+            : (limits.readsPerSecond, limits.readBurst)
+    }
+
     /// The `429` for `request` to `route` when its client has used up its bucket, else nil.
     func refusal(_ request: HTTPRequest, route: String, now: Double) -> HTTPResponse? {
         guard let client = request.clientAddress else { return nil }
         let applications = request.method == "POST" && route == "/api/v1/applications"
-        let (rate, burst): (Double, Double)
-        if applications {
-            (rate, burst) = (limits.applicationsPerMinute / 60, max(1, limits.applicationsPerMinute))
-        } else if ["GET", "HEAD"].contains(request.method), !["/api/v1/healthz", "/api/v1/metrics"].contains(route),
-            !route.hasPrefix("/api/v1/office")
-        {
-            (rate, burst) = (limits.readsPerSecond, limits.readBurst)
-        } else {
-            return nil
-        }
-        guard rate > 0 else { return nil }
-        let wait: Double? = buckets.withLock { buckets in
+        let read =
+            ["GET", "HEAD"].contains(request.method) && !["/api/v1/healthz", "/api/v1/metrics"].contains(route)
+            && !route.hasPrefix("/api/v1/office")
+        guard applications || read else { return nil }
+        let (rate, burst) = allowance(applications: applications)
+        guard rate > 0, rate.isFinite, burst.isFinite else { return nil }
+        let wait: Double? = state.withLock { state in
             let key = Key(client: client, applications: applications)
-            var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
+            var bucket = state.buckets[key] ?? Bucket(tokens: burst, updated: now)
             bucket.tokens = min(burst, bucket.tokens + max(0, now - bucket.updated) * rate)
             bucket.updated = now
             defer {
-                if buckets.count > 100_000 { buckets = buckets.filter { $0.value.tokens < burst } }
-                buckets[key] = bucket
+                state.buckets[key] = bucket
+                // Addresses whose bucket has filled up again are forgotten, at most once a second.
+                if state.buckets.count > 100_000, now - state.lastSweep >= 1 {
+                    state.lastSweep = now
+                    state.buckets = state.buckets.filter { key, bucket in
+                        let (rate, burst) = allowance(applications: key.applications)
+                        return bucket.tokens + max(0, now - bucket.updated) * rate < burst
+                    }
+                }
             }
             guard bucket.tokens >= 1 else { return (1 - bucket.tokens) / rate }
             bucket.tokens -= 1
@@ -70,7 +79,7 @@ final class RateLimiter: Sendable {
                 : "at most \(Self.number(limits.readsPerSecond)) requests a second from one address (bursts of \(Self.number(burst)))"
         )
         // A day at most: a configured rate near 0 must not make the conversion trap.
-        response.headers.set("Retry-After", String(Int(min(wait.rounded(.up), 86_400))))
+        response.headers.set("Retry-After", String(Int(wait.isFinite ? min(wait.rounded(.up), 86_400) : 86_400)))
         return response
     }
 

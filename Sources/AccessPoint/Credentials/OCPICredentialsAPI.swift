@@ -151,8 +151,10 @@ public struct OCPICredentialsAPI: Sendable {
         // The endpoints are called later (pulls of the Sender): each must be one the policy allows.
         for endpoint in details.endpoints {
             if let refusal = await settings.outbound.refusal(of: endpoint.url) {
+                // The peer is not told what its host resolved to, nor which networks are refused.
                 return await failed(
-                    .unableToUseClientAPI, "your \(endpoint.identifier) endpoint cannot be used: \(refusal)")
+                    .unableToUseClientAPI, "your \(endpoint.identifier) endpoint is not one this access point calls",
+                    reason: refusal)
             }
         }
         let token = AccessToken.generateOCPI()

@@ -116,7 +116,7 @@ public actor IngestPipeline {
     /// Decodes and admits records, handing a full batch to the store.
     public func take(_ records: [Record]) async throws {
         for record in records { take(record) }
-        if batch.count >= plan.batchSize { try await flush() }
+        if batch.count >= plan.batchSize || newRefusals.count >= plan.batchSize { try await flush() }
     }
 
     private func finish() async throws -> Result {

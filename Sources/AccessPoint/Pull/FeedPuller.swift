@@ -141,9 +141,10 @@ public struct FeedPuller: Sendable {
             return describe(outcome) + "; tried again after \(before.deltaMinutes) min, then backing off to an hour"
         }
         let day: Int64 = 86_400_000_000
-        guard now.microseconds - since.microseconds >= day, last.microseconds - since.microseconds < day else {
-            return nil
-        }
+        // Times from the database: checked arithmetic.
+        let (failing, overflow) = now.microseconds.subtractingReportingOverflow(since.microseconds)
+        let (failed, overflowLast) = last.microseconds.subtractingReportingOverflow(since.microseconds)
+        guard !overflow, !overflowLast, failing >= day, failed < day else { return nil }
         return describe(outcome) + "; failing since \(since): its operator's feed_silent finding is raised"
     }
 

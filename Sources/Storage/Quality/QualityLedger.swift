@@ -113,13 +113,24 @@ public struct QualityLedger: Sendable {
     public func duplicateEVSEIDs(among keys: Set<String>? = nil) async throws
         -> [(evseIDKey: String, location: LocationKey, position: Int)]
     {
-        let only = keys.map { $0.sorted() }
-        if only?.isEmpty == true { return [] }
-        let restriction =
-            only.map { keys in
-                " AND e.evse_id_key IN (" + keys.indices.map { "$\($0 + 1)" }.joined(separator: ", ") + ")"
-            } ?? ""
-        return try await database.bulkRead { session in
+        guard let keys else { return try await duplicateEVSEIDs(restriction: "", []) }
+        // A location's own keys (one request's worth): a short read, in chunks within every
+        // backend's limit of statement parameters.
+        var places: [(evseIDKey: String, location: LocationKey, position: Int)] = []
+        let sorted = keys.sorted()
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            let chunk = Array(sorted[start..<min(start + 500, sorted.count)])
+            let restriction =
+                " AND e.evse_id_key IN (" + chunk.indices.map { "$\($0 + 1)" }.joined(separator: ", ") + ")"
+            places += try await duplicateEVSEIDs(restriction: restriction, chunk)
+        }
+        return places
+    }
+
+    private func duplicateEVSEIDs(restriction: String, _ keys: [String]) async throws
+        -> [(evseIDKey: String, location: LocationKey, position: Int)]
+    {
+        return try await database.read(bulk: keys.isEmpty) { session in
             let rows = try session.rows(
                 """
                 SELECT e.evse_id_key, l.country_code, l.party_id, l.location_id, e.position
@@ -129,7 +140,7 @@ public struct QualityLedger: Sendable {
                         SELECT evse_id_key FROM evses WHERE evse_id_key IS NOT NULL
                         GROUP BY evse_id_key HAVING COUNT(*) > 1)
                 ORDER BY e.evse_id_key, l.country_code, l.party_id, l.location_key, e.position
-                """, (only ?? []).map { .text($0) }
+                """, keys.map { .text($0) }
             )
             // The candidates come from the index alone; keys left with one current EVSE once
             // removed ones are set aside are no duplicates.
@@ -167,7 +178,8 @@ public struct QualityLedger: Sendable {
                 .real(box.minLatitude), .real(box.maxLatitude), .real(box.minLongitude), .real(box.maxLongitude),
             ]
         }
-        return try await database.bulkRead { [restriction, parameters] session in
+        // The whole register's points is a long read; one operator's around a point, a short one.
+        return try await database.read(bulk: parameters.isEmpty) { [restriction, parameters] session in
             try session.rows(
                 """
                 SELECT country_code, party_id, location_id, latitude, longitude FROM locations

@@ -93,7 +93,10 @@ extension PartyRegister {
             try Self.audit(
                 session, at: now, actor: actor, action: "save-feed", subject: "code:\(party)", reason: nil,
                 detail: versionsURL)
-            return try Self.feeds(session, where: "party_code = $1", [.text(party.compact)]).first!
+            guard let feed = try Self.feeds(session, where: "party_code = $1", [.text(party.compact)]).first else {
+                throw RegisterNotFound("\(party)'s feed cannot be read back")
+            }
+            return feed
         }
     }
 
@@ -141,7 +144,10 @@ extension PartyRegister {
             try Self.audit(
                 session, at: now, actor: actor, action: paused ? "pause-feed" : "resume-feed",
                 subject: "code:\(party)", reason: nil, detail: nil)
-            return try Self.feeds(session, where: "party_code = $1", [.text(party.compact)]).first!
+            guard let feed = try Self.feeds(session, where: "party_code = $1", [.text(party.compact)]).first else {
+                throw RegisterNotFound("\(party)'s feed cannot be read back")
+            }
+            return feed
         }
     }
 

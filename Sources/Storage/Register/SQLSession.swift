@@ -55,6 +55,11 @@ extension SQLTransactions {
         try await transaction(body)
     }
 
+    /// `bulkRead` for a long read, `readOnly` for a short one.
+    func read<T: Sendable>(bulk: Bool, _ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
+        bulk ? try await bulkRead(body) : try await readOnly(body)
+    }
+
     /// PostgreSQL's pool gives every caller a connection of its own already.
     func bulkRead<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await readOnly(body)
