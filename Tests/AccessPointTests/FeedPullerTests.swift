@@ -131,8 +131,11 @@ import Testing
 
                 // The next pull of the feed is a delta from a minute before the last one began, so
                 // what changed just now comes again, unchanged; the office reads the party's runs.
+                // It changes nothing, so it queues nothing for quality scoring (issue #20).
+                #expect(try await target.quality.pending(limit: 100).count == 12)
                 let delta = await puller.pull(vlt)
                 #expect(delta.kind == .delta && delta.report?.run.summary.unchanged == 12)
+                #expect(try await target.quality.pending(limit: 100).count == 12)
                 var router = HTTPRouter()
                 AccessRoutes(store: target, backend: "test").routes(into: &router)
                 let secret = AccessToken.generate(prefix: "cr_office_")

@@ -77,17 +77,20 @@ import Testing
                 let key = LocationKey(countryCode: "CL", partyID: "VLT", locationID: id)
                 let stored = try #require(try await store.location(key))
                 let alone = try await scan.crossRecordFindings(of: try CanonicalDocument.location(of: stored))
-                #expect(alone == (all[key] ?? []), "\(id)")
-                #expect(!alone.contains { $0.message.contains("HIDDEN") }, "\(id)")
+                #expect(alone.findings == (all[key]?.findings ?? []), "\(id)")
+                #expect(alone.related == (all[key]?.related ?? []), "\(id)")
+                #expect(!alone.findings.contains { $0.message.contains("HIDDEN") }, "\(id)")
+                #expect(!alone.related.contains { $0.locationID == "HIDDEN" }, "\(id)")
             }
-            #expect(all[LocationKey(countryCode: "CL", partyID: "VLT", locationID: "LOC2")]?.count == 3)
+            #expect(all[LocationKey(countryCode: "CL", partyID: "VLT", locationID: "LOC2")]?.findings.count == 3)
         }
     }
 
-    /// The monitor scans when the published register changed: an all-unchanged file and an empty
-    /// one trigger nothing, a changed location does, and so does the clock after `maximumAge`.
+    /// The monitor scores everything first; then an all-unchanged file and an empty one trigger
+    /// nothing, a changed location is rescored with its neighbours, the snapshots are recorded
+    /// again after `maximumAge`, and everything is scored afresh after `rescanAge`.
     @Test(arguments: TestBackend.available)
-    func onlyARunThatChangedPublishedDataTriggersAScan(_ backend: TestBackend) async throws {
+    func onlyARunThatChangedPublishedDataTriggersScoring(_ backend: TestBackend) async throws {
         let manual = ManualClock()
         try await backend.withStore(clock: manual.clock) { store, _ in
             try await Self.prepare(store)
@@ -100,19 +103,27 @@ import Testing
                 _ = try await FileIngest(store: store).ingest(
                     path: file.path, party: try PartyCode(parsing: "CL*VLT"), version: nil)
             }
-            var scanned = await monitor.step(after: nil, log: log)
-            #expect(lines.withLock { $0.count } == 1)
+            var (scanned, work) = await monitor.step(after: nil, log: log)
+            #expect(work == .fullScan(4))
             try await ingest(Self.feed)
             try await ingest("[]")
-            scanned = await monitor.step(after: scanned, log: log)
-            #expect(lines.withLock { $0.count } == 1, "\(lines.withLock { $0 })")
+            (scanned, work) = await monitor.step(after: scanned, log: log)
+            #expect(work == .nothing)
             manual.now.withLock { $0 = Timestamp(seconds: $0.seconds + 60) }
             try await ingest(Self.feed.replacing("Av. Providencia 1", with: "Av. Providencia 2"))
-            scanned = await monitor.step(after: scanned, log: log)
-            #expect(lines.withLock { $0.count } == 2)
+            (scanned, work) = await monitor.step(after: scanned, log: log)
+            guard case .rescored(let rescored) = work else {
+                Issue.record("\(work)")
+                return
+            }
+            #expect((1...4).contains(rescored))
+            manual.now.withLock { $0 = Timestamp(seconds: $0.seconds + 3600) }
+            (scanned, work) = await monitor.step(after: scanned, log: log)
+            #expect(work == .recorded)
             manual.advance(days: 1)
-            _ = await monitor.step(after: scanned, log: log)
-            #expect(lines.withLock { $0.count } == 3)
+            (_, work) = await monitor.step(after: scanned, log: log)
+            #expect(work == .fullScan(4))
+            #expect(lines.withLock { $0.count } == 2)
             #expect(lines.withLock { $0 }.allSatisfy { $0.hasPrefix("scored 4 locations of 1 operators") })
         }
     }

@@ -130,7 +130,7 @@ class Server:
             stdout=subprocess.DEVNULL, stderr=self.log)
         wait_for_port(self.port, self.process, 60, "chargereg serve")
         deadline = time.monotonic() + 1800
-        while b"scored " not in (lines := self.scan_lines()):
+        while b"scored " not in (lines := self.scan_lines()) and b"added up " not in lines:
             if b"failed" in lines or self.process.poll() is not None or time.monotonic() > deadline:
                 raise BenchError(f"chargereg serve finished no quality scan: {lines.decode(errors='replace')[-500:]}")
             time.sleep(0.2)
@@ -138,7 +138,7 @@ class Server:
 
     def scan_lines(self):
         with open(self.log_path, "rb") as log:
-            return b"".join(line for line in log if b"scored " in line or b"failed" in line)
+            return b"".join(line for line in log if b"scored " in line or b"added up " in line or b"failed" in line)
 
     def memory(self):
         return memory_mb(self.process.pid)
@@ -366,7 +366,7 @@ class Bench:
                            f"peak RSS {run.peak_rss_mb:.0f} MB")
 
         progress(f"{label}: quality scoring from scratch")
-        run = measure([self.binary, "quality", "--database", database, "--format", "csv", "--out",
+        run = measure([self.binary, "quality", "--rescan", "--database", database, "--format", "csv", "--out",
                        os.path.join(self.work, "quality.csv")])
         rows["quality scoring from scratch"] = (
             f"**{run.seconds:.1f} s** · {data.locations / run.seconds / 1000:.1f} k locations/s · "

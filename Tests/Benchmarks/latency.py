@@ -18,9 +18,9 @@ time.perf_counter() (a reconnect counts in the request's time; errors are counte
 first with no background work ("idle", the baseline), then during each of these workloads, each on
 a freshly started server whose own start-up quality scan has finished:
 
-  1. full quality scan: the server (--quality-interval 2) rescans after one pushed change; only
-     the probes that started while the scan ran (its `quality: scored … in X s` line gives its end
-     and length) count;
+  1. full quality scan: `chargereg quality --rescan` as a separate process, which scores every
+     location afresh, stores the scores and records the snapshots (the server's own monitor
+     waits for it, as it shares the same lock);
   2. file ingest: `chargereg ingest` of a second generated dataset (--seed 2) as a separate process;
   3. full pull: `chargereg pull --party CODE --full` as a separate process, from a second
      `chargereg serve` (SQLite, the seed-2 data) acting as the operator's Sender, configured with
@@ -29,7 +29,9 @@ a freshly started server whose own start-up quality scan has finished:
      first, and the command's wait for it);
   4. pushes: OCPI PATCHes of one connector at a steady --push-rate (default 200) a second to the
      Receiver, from a separate process (so the pusher does not share the probes' interpreter),
-     for --push-seconds; pushes refused or failed are counted.
+     for --push-seconds; pushes refused or failed are counted. The server rescores the pushed
+     locations as they arrive (every 2 s); afterwards one more push measures how long its
+     operator's scorecard takes to show it (its `computed_at` moves on).
 
 The workloads run in the order idle, scan, pushes, pull, ingest on one register per backend (each
 changes the register a little; the pull comes before the file ingest so that it has changes to
@@ -123,14 +125,15 @@ class LogWatcher:
                 self.other.append(line)
 
     def scored(self):
-        return [(seen, line) for seen, line in self.quality if " scored " in line]
+        """The full scans and start-up additions of stored scores."""
+        return [(seen, line) for seen, line in self.quality if " scored " in line or " added up " in line]
 
 
 class Serve:
     """`chargereg serve` on a free loopback port, rate limit off (all load comes from one address)."""
 
-    def __init__(self, run, database, name, quality_interval=3600):
-        self.run, self.database, self.name, self.quality_interval = run, database, name, quality_interval
+    def __init__(self, run, database, name):
+        self.run, self.database, self.name = run, database, name
 
     def __enter__(self):
         self.port = bench.free_port()
@@ -138,7 +141,7 @@ class Serve:
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [self.run.binary, "serve", "--database", self.database, "--listen", f"127.0.0.1:{self.port}",
-             "--rate-limit", "0", "--quality-interval", str(self.quality_interval)],
+             "--rate-limit", "0"],
             stdout=subprocess.DEVNULL, stderr=self.log)
         self.watch = LogWatcher(self.log_path)
         try:
@@ -472,28 +475,43 @@ class Latency:
         response = connection.getresponse()
         body = response.read()
         if response.status != 200 or json.loads(body).get("status_code") != 1000:
-            raise BenchError(f"the push that should start a quality scan: HTTP {response.status}: {body[:300]!r}")
+            raise BenchError(f"the push of one connector: HTTP {response.status}: {body[:300]!r}")
         connection.close()
 
     def scan(self, database, postgres, notes):
-        with Serve(self, database, "scan", quality_interval=2) as server:
+        with Serve(self, database, "scan") as server:
             server.wait_for_scans(1)
+            result = {}
 
             def workload():
-                before = time.perf_counter()
-                self.change_one_connector(server.port)
-                seen, line = server.wait_for_scans(2)
-                match = re.search(r"scored (\d+) locations.* in ([\d.]+) s", line)
-                seconds = float(match.group(2))
-                # The scan ended when its line was written (seen within the 10 ms poll) and lasted
-                # `seconds` (printed to 0.1 s): the window is the scan, not the wait for it.
-                start = max(before, seen - seconds - 0.05)
-                notes.append(f"full quality scan: `{line.strip()}` (the window: the {seen - start:.2f} s before "
-                             "the line appeared)")
-                return start, seen, f"the scan, {match.group(1)} locations, {seconds:.1f} s"
+                start = time.perf_counter()
+                result["run"] = run_command([self.binary, "quality", "--rescan", "--quiet", "--database", database,
+                                             "--format", "csv", "--out", os.path.join(self.work, "quality.csv")])
+                return start, time.perf_counter(), f"`quality --rescan`, {result['run'][3]:.1f} s"
             row = self.measure(server, workload)
+            status, out, err, seconds = result["run"]
+            notes.append(f"full quality scan: `chargereg quality --rescan` exited {status} after {seconds:.1f} s"
+                         + (f": `{err.strip()[-500:]}`" if status != 0 else ""))
             self.server_notes("full quality scan", server, notes)
         return row
+
+    def scorecard_delay(self, server):
+        """Seconds from one pushed change to its operator's scorecard being recomputed."""
+        def computed_at():
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+            connection.request("GET", f"/api/v1/quality/operators/{self.country}*{self.party}")
+            response = connection.getresponse()
+            body = response.read()
+            connection.close()
+            return json.loads(body).get("computed_at") if response.status == 200 else None
+        before = computed_at()
+        start = time.perf_counter()
+        self.change_one_connector(server.port)
+        while computed_at() == before:
+            if time.perf_counter() - start > 600:
+                raise BenchError("the operator's scorecard did not change within 600 s of a push")
+            time.sleep(0.05)
+        return time.perf_counter() - start
 
     def pushes(self, database, postgres, notes):
         with Serve(self, database, "pushes") as server:
@@ -519,6 +537,8 @@ class Latency:
             if result["examples"]:
                 push += "; e.g. " + "; ".join(f"`{example[:200]}`" for example in result["examples"])
             notes.append(push)
+            notes.append(f"pushes: one more push reached its operator's scorecard after "
+                         f"**{self.scorecard_delay(server):.1f} s** (the server looks for changes every 2 s)")
             self.server_notes("pushes", server, notes)
         return row
 

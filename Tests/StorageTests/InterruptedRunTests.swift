@@ -103,7 +103,7 @@ import Testing
 
             #expect(
                 try await store.migrate().filter(\.appliedNow).map(\.name) == [
-                    "0010_operations.sql", "0011_running_runs.sql",
+                    "0010_operations.sql", "0011_running_runs.sql", "0012_quality_scores.sql",
                 ])
             #expect(try await store.ingestRuns(limit: 10) == before)
             #expect(before.map(\.id) == [2, 1])

@@ -73,6 +73,22 @@ public final class ServedRegistry: @unchecked Sendable {
         return await client.response()
     }
 
+    /// Waits until the quality API's scorecard of `scope` (`CL*VLT`, or the country when nil)
+    /// counts `locations`: the quality monitor scores changes within seconds.
+    public func waitForScorecard(_ scope: String? = nil, locations: Int, seconds: Double = 60) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        let target = scope.map { "/api/v1/quality/operators/\($0)" } ?? "/api/v1/quality"
+        while Date() < deadline {
+            if let response = try await request(target), response.status == 200,
+                response.body.contains(#""locations":\#(locations),"#)
+            {
+                return true
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
     /// Waits until the log has a line containing `text` after the first `after` lines.
     public func waitForLog(_ text: String, after lines: Int = 0, seconds: Double = 60) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

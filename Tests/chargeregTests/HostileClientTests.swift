@@ -72,7 +72,6 @@ import Testing
         let badCursor = try #require(try await served.request("/ocpi/2.2.1/sender/locations?after=0-0"))
         #expect(badCursor.body.contains(#""status_code":2001"#) && badCursor.body.contains("after: '0-0'"))
         // Pushes.
-        let linesBefore = served.log.split(separator: "\n").count
         for (id, json) in Self.hostile {
             let pushed = try await served.request(
                 "/ocpi/2.2.1/receiver/locations/CL/VLT/\(id)", method: "PUT",
@@ -81,7 +80,7 @@ import Testing
                 pushed?.status == 201 && pushed?.body.contains(#""status_code":1000"#) == true,
                 "\(id): \(String(describing: pushed))")
         }
-        #expect(try await served.waitForLog("quality: scored 6 locations", after: linesBefore), "\(served.log)")
+        #expect(try await served.waitForScorecard("CL*VLT", locations: 6), "\(served.log)")
         // The deep page of an overflowing offset links on from the end of the window.
         let deep = try #require(
             try await served.request("/ocpi/2.2.1/sender/locations?limit=1&offset=9223372036854775807&after=0-1"))
@@ -155,9 +154,14 @@ import Testing
         #expect(added.status == 0, "\(added.stderr)")
         for start in 0..<2 {
             let served = try await ServedRegistry(["--database", database, "--quality-interval", "1"])
-            // The first start pulls the feed; at the next it is not due, and the stored records are scored.
+            // The first start pulls the feed and scores what it brought; at the next the feed is
+            // not due, and the stored scores are added up again.
             if start == 0 { #expect(try await served.waitForLog("CL*VLT: full pull"), "\(served.log)") }
-            #expect(try await served.waitForLog("quality: scored 6 locations"), "\(served.log)")
+            #expect(try await served.waitForScorecard("CL*VLT", locations: 6), "\(served.log)")
+            if start == 1 {
+                #expect(
+                    try await served.waitForLog("quality: added up the stored scores of 6 locations"), "\(served.log)")
+            }
             let report = try #require(try await served.request("/api/v1/quality/locations/CL/VLT/LAT-1E400"))
             #expect(report.status == 200 && report.body.contains("are not WGS84 degrees"))
             #expect(try await served.request("/api/v1/healthz")?.status == 200)

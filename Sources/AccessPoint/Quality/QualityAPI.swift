@@ -68,7 +68,8 @@ struct QualityAPI: Sendable {
             let quality = rulebook.scorer.score(
                 location, stored: stored.findingList,
                 crossRecord: try await QualityScan(store: store, rulebook: rulebook, clock: clock).crossRecordFindings(
-                    of: location),
+                    of: location
+                ).findings,
                 receipt: stored.receipt, now: now)
             return .json(QualityDocument(rulebook: rulebook).record(quality, stored: stored, computedAt: now))
         } catch {

@@ -1,73 +1,252 @@
 import Quality
 import RegistryCore
 import Storage
+import Synchronization
 
-/// Keeps the quality scorecards current while the access point serves (issue #8): after data
-/// arrives (a new ingest run or a published change) it rescans, at most once per `interval`, and
-/// it rescans at least every `maximumAge` anyway, because timeliness changes with the clock alone.
-/// Each scan replaces the day's snapshots, so the last scan of a day is that day's record. On
-/// PostgreSQL only one instance scans at a time.
+/// Keeps the quality scores and scorecards current while the access point serves (issues #8,
+/// #20). Every change of what a location's score depends on queues it (schema 12); each step
+/// rescores what is queued, with the locations whose cross-record findings name it before or
+/// after (the same EVSE IDs, its operator's locations around it), stores the scores and
+/// re-adds the operators they belong to. A full scan scores everything instead when no scores
+/// exist yet, when the rules or policy changed, when the queue is longer than rescoring one by
+/// one is worth, when asked, and at least every `rescanAge` seconds, because timeliness moves
+/// with the clock alone. A scorecard always adds its locations in key order, so the incremental
+/// and the full path give the same scores. On PostgreSQL only one instance scores at a time.
 public struct QualityMonitor: Sendable {
     let scan: QualityScan
     let store: any Store
     let clock: RegistryClock
+    let rulebook: QualityRulebook
+    /// How often it looks for queued changes.
     public var interval: Duration
+    /// Snapshots are recorded again at least this often (seconds), for the feeds' timeliness.
     public var maximumAge: Int64
+    /// A full scan runs at least this often (seconds).
+    public var rescanAge: Int64
+    /// Queued locations beyond which one full scan is cheaper than rescoring them one by one.
+    public var incrementalLimit = 5000
 
     public init(
-        store: any Store, rulebook: QualityRulebook, clock: RegistryClock = .system, interval: Duration = .seconds(300),
-        maximumAge: Int64 = 3600
+        store: any Store, rulebook: QualityRulebook, clock: RegistryClock = .system, interval: Duration = .seconds(2),
+        maximumAge: Int64 = 3600, rescanAge: Int64 = 86_400
     ) {
         self.scan = QualityScan(store: store, rulebook: rulebook, clock: clock)
         self.store = store
         self.clock = clock
+        self.rulebook = rulebook
         self.interval = interval
         self.maximumAge = maximumAge
+        self.rescanAge = rescanAge
     }
 
-    /// What a scan depends on besides the clock: the published register. A run that changed
-    /// nothing published (an empty delta pull, an all-unchanged file) changes nothing here.
-    struct DataState: Equatable {
-        var published: PublishedState
-    }
-
-    /// The last scan: the data it saw and when.
+    /// What a step leaves for the next: the operators' scorecards as of the stored scores'
+    /// `generation`, and when snapshots were last recorded.
     public struct Scanned: Sendable {
-        var state: DataState
-        var at: Timestamp
+        var generation: Int64
+        var cards: [String: Scorecard]
+        var recordedAt: Timestamp
     }
 
+    /// What a step did.
+    public enum Work: Sendable, Equatable {
+        case nothing
+        /// Snapshots recorded again from the scorecards held.
+        case recorded
+        /// Locations rescored after their changes.
+        case rescored(Int)
+        /// Every location scored.
+        case fullScan(Int)
+    }
+
+    /// Steps every `interval` until cancelled. Besides each full scan's line it logs, at most
+    /// once a minute, what the incremental steps did since the last such line.
     public func run(log: @escaping @Sendable (String) -> Void) async {
         var scanned: Scanned?
+        var since = clock.now()
+        var (steps, locations, slowest) = (0, 0, 0.0)
         while !Task.isCancelled {
-            scanned = await step(after: scanned, log: log)
+            let started = clock.now()
+            let work: Work
+            (scanned, work) = await step(after: scanned, log: log)
+            let now = clock.now()
+            if case .rescored(let rescored) = work {
+                steps += 1
+                locations += rescored
+                slowest = max(slowest, Double(now.microseconds - started.microseconds) / 1_000_000)
+            }
+            if steps > 0, now.seconds - since.seconds >= 60 {
+                log(
+                    "rescored \(locations) locations in \(steps) steps over \(now.seconds - since.seconds) s (slowest step \(Compliance.scoreText(slowest)) s)"
+                )
+                (steps, locations, slowest) = (0, 0, 0)
+                since = now
+            }
             try? await Task.sleep(for: interval)
         }
     }
 
-    /// One look: scans when the published register changed since `scanned`, or when that scan
-    /// is older than `maximumAge`; returns the scan now current.
-    public func step(after scanned: Scanned?, log: @Sendable (String) -> Void) async -> Scanned? {
+    /// One look: scores what changed since `scanned` (everything when `rescan` or when due) and
+    /// records the snapshots; returns what the next step starts from, and what it did. Nothing
+    /// happens while another process or instance scores.
+    public func step(after scanned: Scanned?, rescan: Bool = false, log: @Sendable (String) -> Void) async
+        -> (Scanned?, Work)
+    {
         do {
-            let state = DataState(published: try await store.publishedState())
-            let now = clock.now()
-            if let scanned, scanned.state == state, now.seconds - scanned.at.seconds < maximumAge { return scanned }
             let started = clock.now()
-            let result = try await store.exclusively("quality-scan") {
-                let result = try await scan.run()
-                try await scan.record(result)
-                return result
+            guard
+                let (next, work) = try await store.exclusively(
+                    "quality-scan", { try await update(after: scanned, rescan: rescan) })
+            else { return (scanned, .nothing) }
+            let seconds = Compliance.scoreText(Double(clock.now().microseconds - started.microseconds) / 1_000_000)
+            switch work {
+            case .fullScan(let locations):
+                log("scored \(locations) locations of \(next.cards.count) operators in \(seconds) s")
+            case .recorded where scanned == nil, .rescored where scanned == nil:
+                // The first step after a start: say what the scores held are.
+                let locations = next.cards.values.reduce(0) { $0 + $1.locations }
+                var line = "added up the stored scores of \(locations) locations of \(next.cards.count) operators"
+                if case .rescored(let rescored) = work { line += " (\(rescored) rescored after changes)" }
+                log(line + " in \(seconds) s")
+            default:
+                break
             }
-            if let result {
-                let seconds = Double(clock.now().microseconds - started.microseconds) / 1_000_000
-                log(
-                    "scored \(result.national.locations) locations of \(result.operators.count) operators in \(Compliance.scoreText(seconds)) s"
-                )
-            }
-            return Scanned(state: state, at: now)
+            return (next, work)
         } catch {
-            log("scan failed: \(error)")
-            return scanned
+            if !Task.isCancelled { log("quality scoring failed: \(error)") }
+            return (scanned, .nothing)
         }
     }
+
+    /// The scorecards now, for a report: `scanned`'s with each feed's timeliness at its instant.
+    public func result(of scanned: Scanned) async throws -> QualityScan.Result {
+        try await scan.result(Self.sorted(scanned.cards), at: scanned.recordedAt)
+    }
+
+    /// The step, under the `quality-scan` lock; `progress` is told the locations a full scan
+    /// has read, every thousand.
+    public func update(
+        after scanned: Scanned?, rescan: Bool, progress: (@Sendable (_ locations: Int) -> Void)? = nil
+    ) async throws -> (Scanned, Work) {
+        let now = clock.now()
+        let state = try await store.quality.state()
+        // Scorecards held from another generation (another instance or `chargereg quality`
+        // scored since) are added up again from the stored scores.
+        let held = scanned.flatMap { $0.generation == state?.generation ? $0 : nil }
+        var full = rescan
+        if let state {
+            full = full || state.rulebook != rulebook.fingerprint || now.seconds - state.fullScanAt.seconds >= rescanAge
+        } else {
+            full = true
+        }
+        var pending: [PendingScore] = []
+        if !full {
+            pending = try await store.quality.pending(limit: incrementalLimit + 1)
+            full = Set(pending.map(\.key)).count > incrementalLimit
+        }
+        let generation = (state?.generation ?? 0) + 1
+        if full {
+            let entries = try await store.quality.pendingEntries()
+            try await store.quality.save(
+                QualityState(
+                    generation: generation, rulebook: state?.rulebook ?? "",
+                    fullScanAt: state?.fullScanAt ?? Timestamp(seconds: 0)))
+            let scored = try await scoreEverything(now: now, generation: generation, progress: progress)
+            try await store.quality.finishFullScan(
+                scored: entries,
+                state: QualityState(generation: generation, rulebook: rulebook.fingerprint, fullScanAt: now))
+            let cards = try await addUp()
+            try await scan.record(try await scan.result(Self.sorted(cards), at: now))
+            return (Scanned(generation: generation, cards: cards, recordedAt: now), .fullScan(scored))
+        }
+        guard let state else { preconditionFailure("a missing state asks for a full scan") }
+        if !pending.isEmpty {
+            let changed = Set(pending.map(\.key))
+            var affected = changed.union(try await store.quality.related(of: changed))
+            var (scored, gone) = try await scan.score(affected, now: now)
+            // Locations that a changed one names now (a new duplicate, a new neighbour).
+            let named = Set(scored.filter { changed.contains($0.record.key) }.flatMap(\.related)).subtracting(affected)
+            let more = try await scan.score(named, now: now)
+            scored += more.scored
+            gone.formUnion(more.gone)
+            affected.formUnion(named)
+            try await store.quality.commit(
+                scored.map { QualityScoreRow(key: $0.record.key, record: $0.record.storedJSON, related: $0.related) },
+                dropping: gone, scored: pending.map(\.entry),
+                state: QualityState(generation: generation, rulebook: state.rulebook, fullScanAt: state.fullScanAt))
+            let touched = Set(affected.map(QualityScan.scope(of:)))
+            var cards: [String: Scorecard]
+            if let held {
+                cards = held.cards
+                for scope in touched { cards[scope] = nil }
+                for (scope, card) in try await addUp(scopes: touched) { cards[scope] = card }
+            } else {
+                cards = try await addUp()
+            }
+            try await scan.record(
+                try await scan.result(Self.sorted(cards), at: now), scopes: held == nil ? nil : touched)
+            return (Scanned(generation: generation, cards: cards, recordedAt: now), .rescored(affected.count))
+        }
+        if let held, now.seconds - held.recordedAt.seconds < maximumAge {
+            return (held, .nothing)
+        }
+        var cards = held?.cards ?? [:]
+        if held == nil { cards = try await addUp() }
+        try await scan.record(try await scan.result(Self.sorted(cards), at: now))
+        return (Scanned(generation: state.generation, cards: cards, recordedAt: now), .recorded)
+    }
+
+    /// Scores every published, current location into the stored scores under `generation`.
+    private func scoreEverything(now: Timestamp, generation: Int64, progress: (@Sendable (Int) -> Void)?)
+        async throws -> Int
+    {
+        let store = store
+        let count = Mutex(0)
+        try await scan.scoreAll(now: now, progress: progress) { batch in
+            try await store.quality.save(
+                batch.map { QualityScoreRow(key: $0.record.key, record: $0.record.storedJSON, related: $0.related) },
+                generation: generation)
+            count.withLock { $0 += batch.count }
+        }
+        return count.withLock { $0 }
+    }
+
+    /// The operators' scorecards from the stored scores (of `scopes` only, when given), each
+    /// adding its locations in key order.
+    func addUp(scopes: Set<String>? = nil) async throws -> [String: Scorecard] {
+        var cards: [String: Scorecard] = [:]
+        func add(_ page: [(key: LocationKey, record: [UInt8])]) async throws {
+            try Task.checkCancellation()
+            cards = try await BackgroundThread.run { [cards] in
+                var cards = cards
+                for (key, json) in page {
+                    guard let record = RecordQuality(key: key, stored: json) else {
+                        throw QualityScoreUnreadable(key: key)
+                    }
+                    let scope = QualityScan.scope(of: key)
+                    cards[scope, default: Scorecard(scope: scope)].add(record)
+                }
+                return cards
+            }
+        }
+        if let scopes {
+            for scope in scopes.sorted() {
+                let parts = scope.split(separator: "*", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { continue }
+                try await store.quality.forEachScorePage(of: (parts[0], parts[1]), add)
+            }
+        } else {
+            try await store.quality.forEachScorePage(add)
+        }
+        return cards
+    }
+
+    static func sorted(_ cards: [String: Scorecard]) -> [Scorecard] {
+        cards.values.sorted { $0.scope < $1.scope }
+    }
+}
+
+/// A stored score that does not read back: the scores table was written by something else.
+struct QualityScoreUnreadable: Error, CustomStringConvertible {
+    var key: LocationKey
+    var description: String { "the stored quality score of \(key) is unreadable; run chargereg quality --rescan" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Quality
 import RegistryCore
 import Schemas
@@ -9,6 +10,9 @@ import Schemas
 public struct QualityRulebook: Sendable {
     public let catalogue: QualityCatalogue
     public let policy: QualityPolicy
+    /// Identifies the catalogue and policy (a SHA-256 of both files): scores kept under another
+    /// fingerprint are stale, and the quality monitor rescans.
+    public let fingerprint: String
 
     /// The system's tzdata (`/usr/share/zoneinfo`); nil when it is not installed, and then the
     /// time zone rules do not apply.
@@ -39,6 +43,10 @@ public struct QualityRulebook: Sendable {
             policyBytes = defaultPolicy
         }
         policy = try QualityPolicy(json: Array(policyBytes), knownCodes: Set(catalogue.rules.keys))
+        var hash = SHA256()
+        hash.update(SHA256.hash(catalogueBytes))
+        hash.update(SHA256.hash(policyBytes))
+        fingerprint = SHA256.hex(hash.finalize())
     }
 
     /// The catalogue and the default policy, which the tests keep readable.

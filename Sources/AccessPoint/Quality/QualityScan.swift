@@ -35,19 +35,92 @@ public struct QualityScan: Sendable {
         self.clock = clock
     }
 
-    /// Scores every published, current location. Scorecards are public, and an unpublished
-    /// location is never named, counted or hinted at on a public route: not in examples, not
-    /// as a duplicate or a neighbour of a published one, not in totals.
+    /// One published, current location scored, with the locations its cross-record findings
+    /// name (a change to either rescores both).
+    public struct Scored: Sendable {
+        public var record: RecordQuality
+        public var related: [LocationKey]
+    }
+
+    /// Scores every published, current location without recording anything (a what-if, or a
+    /// report under another policy). Scorecards are public, and an unpublished location is
+    /// never named, counted or hinted at on a public route: not in examples, not as a duplicate
+    /// or a neighbour of a published one, not in totals.
     /// `progress` is told the locations read so far, every thousand.
     public func run(progress: (@Sendable (_ locations: Int) -> Void)? = nil) async throws -> Result {
         let now = clock.now()
-        let crossRecord = try await crossRecordFindings()
-        let lastIngests = try await store.quality.lastSuccessfulIngests()
-        let pool = ScoringPool(scorer: rulebook.scorer, crossRecord: crossRecord, now: now, progress: progress)
-        try await store.forEachLocation(LocationQuery(publishedOnly: true, includeRemoved: false)) { stored in
-            try pool.take(stored)
+        let cards = Mutex<[String: Scorecard]>([:])
+        try await scoreAll(now: now, progress: progress) { batch in
+            var batchCards: [String: Scorecard] = [:]
+            for scored in batch {
+                let scope = Self.scope(of: scored.record.key)
+                batchCards[scope, default: Scorecard(scope: scope)].add(scored.record)
+            }
+            cards.withLock { cards in
+                for (scope, card) in batchCards { cards[scope, default: Scorecard(scope: scope)].merge(card) }
+            }
         }
-        let cards = try await pool.finish()
+        return try await result(cards.withLock { $0.values.sorted { $0.scope < $1.scope } }, at: now)
+    }
+
+    /// Scores every published, current location at `now` and hands the records to `deliver` a
+    /// batch at a time, in no particular order; at most a few batches wait at once.
+    func scoreAll(
+        now: Timestamp, progress: (@Sendable (Int) -> Void)? = nil,
+        deliver: @escaping @Sendable ([Scored]) async throws -> Void
+    ) async throws {
+        let crossRecord = try await crossRecordFindings()
+        let pool = ScoringPool(scorer: rulebook.scorer, crossRecord: crossRecord, now: now, progress: progress)
+        // Detached: a cancelled stream would stop handing batches over and leave the pool
+        // waiting for slots; the scan ends as it always did, when every batch is delivered.
+        let consumer = Task.detached { try await pool.deliverBatches(to: deliver) }
+        do {
+            try await withTaskCancellationHandler {
+                try await store.forEachLocation(LocationQuery(publishedOnly: true, includeRemoved: false)) { stored in
+                    try pool.take(stored)
+                }
+            } onCancel: {
+                pool.cancel()
+            }
+            try await pool.finish()
+        } catch {
+            await pool.abandon()
+            _ = try? await consumer.value
+            throw error
+        }
+        try await consumer.value
+    }
+
+    /// Scores the given locations at `now` as a full scan would: those no longer published or
+    /// current come back in `gone`.
+    func score(_ keys: Set<LocationKey>, now: Timestamp) async throws -> (scored: [Scored], gone: Set<LocationKey>) {
+        var inputs: [(stored: StoredLocation, location: Location, crossRecord: CrossRecord)] = []
+        var gone: Set<LocationKey> = []
+        for key in keys {
+            guard let stored = try await store.location(key), stored.publish, !stored.removed else {
+                gone.insert(key)
+                continue
+            }
+            let location = try CanonicalDocument.location(of: stored)
+            inputs.append((stored, location, try await crossRecordFindings(of: location)))
+        }
+        let scorer = rulebook.scorer
+        let scored = try await BackgroundThread.run { [inputs] in
+            inputs.map { input in
+                Scored(
+                    record: scorer.score(
+                        input.location, stored: input.stored.findingList, crossRecord: input.crossRecord.findings,
+                        receipt: input.stored.receipt, now: now),
+                    related: input.crossRecord.sortedRelated)
+            }
+        }
+        return (scored, gone)
+    }
+
+    /// Operators' scorecards (each location added in key order) completed at `now`: each
+    /// operator's feed timeliness from its last successful ingest, and the national scorecard.
+    func result(_ cards: [Scorecard], at now: Timestamp) async throws -> Result {
+        let lastIngests = try await store.quality.lastSuccessfulIngests()
         let policy = rulebook.policy
         let operators = cards.map { card in
             var card = card
@@ -71,11 +144,16 @@ public struct QualityScan: Sendable {
             computedAt: now, national: Scorecard.national(operators, policy: policy), operators: operators)
     }
 
-    /// Records the result as today's snapshot of every operator and of the country.
-    public func record(_ result: Result) async throws {
+    /// An operator's scope: its party code, `CL*VLT`.
+    static func scope(of key: LocationKey) -> String { "\(key.countryCode)*\(key.partyID)" }
+
+    /// Records the result as today's snapshot of the country and of every operator, or of those
+    /// in `scopes` only; a scope without locations any more loses today's snapshot.
+    public func record(_ result: Result, scopes: Set<String>? = nil) async throws {
         let day = Self.day(of: result.computedAt)
         let policy = rulebook.policy
-        let snapshots = ([result.national] + result.operators).map { card in
+        let cards = [result.national] + result.operators.filter { scopes?.contains($0.scope) ?? true }
+        let snapshots = cards.map { card in
             let scores = card.scores(policy: policy)
             return QualitySnapshot(
                 scope: card.scope, day: day, computedAt: result.computedAt, locations: card.locations,
@@ -86,19 +164,32 @@ public struct QualityScan: Sendable {
                     card, computedAt: result.computedAt,
                     operators: card.scope == QualitySnapshot.nationalScope ? result.operators : []))
         }
-        try await store.quality.record(snapshots)
+        try await store.quality.record(
+            snapshots, forgetting: scopes.map { $0.subtracting(result.operators.map(\.scope)) }, day: day)
     }
 
-    /// The findings that depend on other records, by the location they belong to.
-    func crossRecordFindings() async throws -> [LocationKey: [Finding]] {
+    /// What a location's quality owes to other records: the findings (duplicate EVSE IDs,
+    /// nearby locations of its operator) in one order (rule, path, message), and the locations
+    /// they name.
+    struct CrossRecord: Sendable {
+        var findings: [Finding] = []
+        var related: Set<LocationKey> = []
+
+        var sortedRelated: [LocationKey] {
+            related.sorted { ($0.countryCode, $0.partyID, $0.locationID) < ($1.countryCode, $1.partyID, $1.locationID) }
+        }
+    }
+
+    /// Every published location's cross-record findings, by location.
+    func crossRecordFindings() async throws -> [LocationKey: CrossRecord] {
         let duplicates = try await store.quality.duplicateEVSEIDs()
         let points = try await store.quality.locationPoints()
         return try await BackgroundThread.run { Self.crossRecordFindings(duplicates: duplicates, points: points) }
     }
 
-    /// The same findings for one published location alone, from the index tables: its EVSE IDs'
-    /// other holders, and its operator's locations around it. Exactly what a scan finds for it.
-    func crossRecordFindings(of location: Location) async throws -> [Finding] {
+    /// The same for one published location alone, from the index tables: its EVSE IDs' other
+    /// holders, and its operator's locations around it. Exactly what a scan finds for it.
+    func crossRecordFindings(of location: Location) async throws -> CrossRecord {
         let keys = Set(location.evses.compactMap { $0.evseID.map(EVSEID.lookupKey) })
         let duplicates = try await store.quality.duplicateEVSEIDs(among: keys)
         var points: [(location: LocationKey, latitude: Double, longitude: Double)] = []
@@ -116,16 +207,16 @@ public struct QualityScan: Sendable {
                     point.longitude - longitudeMargin, point.longitude + longitudeMargin
                 ))
         }
-        return Self.crossRecordFindings(duplicates: duplicates, points: points)[location.key] ?? []
+        return Self.crossRecordFindings(duplicates: duplicates, points: points)[location.key] ?? CrossRecord()
     }
 
-    /// Duplicate EVSE IDs and nearby locations of one operator as findings, by location, each
-    /// location's in one order (rule, path, message) whatever order the inputs came in.
+    /// Duplicate EVSE IDs and nearby locations of one operator as findings, by location,
+    /// whatever order the inputs came in.
     static func crossRecordFindings(
         duplicates: [(evseIDKey: String, location: LocationKey, position: Int)],
         points: [(location: LocationKey, latitude: Double, longitude: Double)]
-    ) -> [LocationKey: [Finding]] {
-        var findings: [LocationKey: [Finding]] = [:]
+    ) -> [LocationKey: CrossRecord] {
+        var result: [LocationKey: CrossRecord] = [:]
         var byKey: [String: [(location: LocationKey, position: Int)]] = [:]
         for duplicate in duplicates {
             byKey[duplicate.evseIDKey, default: []].append((duplicate.location, duplicate.position))
@@ -133,26 +224,31 @@ public struct QualityScan: Sendable {
         for (evseIDKey, places) in byKey {
             for place in places {
                 let others = places.filter { $0.location != place.location || $0.position != place.position }
-                findings[place.location, default: []].append(
+                result[place.location, default: CrossRecord()].findings.append(
                     Finding(
                         .evseIDDuplicate, "evses[\(place.position)].evse_id",
                         "\(evseIDKey) is also published at \(others.map { "\($0.location) evses[\($0.position)]" }.joined(separator: ", "))"
                     ))
+                result[place.location]!.related.formUnion(others.map(\.location).filter { $0 != place.location })
             }
         }
-        for (key, finding) in nearbyDuplicates(points) {
-            findings[key, default: []].append(finding)
+        for (key, other, finding) in nearbyDuplicates(points) {
+            result[key, default: CrossRecord()].findings.append(finding)
+            result[key]!.related.insert(other)
         }
-        for key in findings.keys {
-            findings[key]!.sort { ($0.code.rawValue, $0.path, $0.message) < ($1.code.rawValue, $1.path, $1.message) }
+        for key in result.keys {
+            result[key]!.findings.sort {
+                ($0.code.rawValue, $0.path, $0.message) < ($1.code.rawValue, $1.path, $1.message)
+            }
         }
-        return findings
+        return result
     }
 
-    /// Pairs of one operator's locations within `duplicateDistance`, found through a grid of
-    /// cells at least that wide, so each point is compared with its neighbours only.
+    /// Pairs of one operator's locations within `duplicateDistance` (each pair both ways),
+    /// found through a grid of cells at least that wide, so each point is compared with its
+    /// neighbours only.
     static func nearbyDuplicates(_ points: [(location: LocationKey, latitude: Double, longitude: Double)])
-        -> [(LocationKey, Finding)]
+        -> [(LocationKey, LocationKey, Finding)]
     {
         struct Cell: Hashable {
             var party: Int
@@ -175,7 +271,7 @@ public struct QualityScan: Sendable {
         }
         var grid: [Cell: [Int]] = [:]
         for index in points.indices { grid[cell(index), default: []].append(index) }
-        var result: [(LocationKey, Finding)] = []
+        var result: [(LocationKey, LocationKey, Finding)] = []
         for (index, point) in points.enumerated() {
             let here = GeoPoint(latitude: point.latitude, longitude: point.longitude)
             for rowOffset in -1...1 {
@@ -189,7 +285,7 @@ public struct QualityScan: Sendable {
                         guard distance <= duplicateDistance else { continue }
                         result.append(
                             (
-                                point.location,
+                                point.location, points[other].location,
                                 Finding(
                                     .locationDuplicate, "coordinates",
                                     "\(points[other].location) of the same operator is \(Int(distance.rounded())) m away"
@@ -219,56 +315,80 @@ extension StoredLocation {
 
 /// Scores the records `forEachLocation` reads, on lowest-priority threads (`BackgroundThread`): the
 /// store's thread only gathers batches, so decoding and scoring use every core the requests
-/// leave free. At most `inFlight` batches wait, which bounds memory; each batch adds into its
-/// own scorecards, merged under a lock.
+/// leave free. A batch holds its slot until the consumer has taken it, so at most `inFlight`
+/// batches are scored or wait at once, which bounds memory however slow the consumer is.
 private final class ScoringPool: @unchecked Sendable {
     static let batchSize = 256
     static let inFlight = 4
 
     private let scorer: QualityScorer
-    private let crossRecord: [LocationKey: [Finding]]
+    private let crossRecord: [LocationKey: QualityScan.CrossRecord]
     private let now: Timestamp
     private let progress: (@Sendable (Int) -> Void)?
-    private let group = DispatchGroup()
     private let slots = DispatchSemaphore(value: ScoringPool.inFlight)
-    private let state = Mutex<(cards: [String: Scorecard], error: (any Error)?)>(([:], nil))
+    private let error = Mutex<(any Error)?>(nil)
+    private let scored: AsyncStream<[QualityScan.Scored]>
+    private let output: AsyncStream<[QualityScan.Scored]>.Continuation
     /// Touched by the store's thread while it reads, then by `finish`.
     private var batch: [StoredLocation] = []
     private var taken = 0
 
     init(
-        scorer: QualityScorer, crossRecord: [LocationKey: [Finding]], now: Timestamp,
+        scorer: QualityScorer, crossRecord: [LocationKey: QualityScan.CrossRecord], now: Timestamp,
         progress: (@Sendable (Int) -> Void)?
     ) {
         self.scorer = scorer
         self.crossRecord = crossRecord
         self.now = now
         self.progress = progress
+        (scored, output) = AsyncStream.makeStream(of: [QualityScan.Scored].self)
         batch.reserveCapacity(Self.batchSize)
     }
 
     func take(_ stored: StoredLocation) throws {
-        if let error = state.withLock({ $0.error }) { throw error }
+        if let error = error.withLock({ $0 }) { throw error }
         batch.append(stored)
         taken += 1
         if taken % 1000 == 0 { progress?(taken) }
         if batch.count == Self.batchSize { dispatch() }
     }
 
-    /// Scores the last batch and waits for every worker, on a worker thread: waiting must not
-    /// block the cooperative pool.
-    func finish() async throws -> [Scorecard] {
+    /// Hands each scored batch to `deliver`, then frees its slot; returns when every batch is
+    /// delivered, or throws the first error of scoring or delivery.
+    func deliverBatches(to deliver: @Sendable ([QualityScan.Scored]) async throws -> Void) async throws {
+        for await records in scored {
+            defer { slots.signal() }
+            guard error.withLock({ $0 }) == nil else { continue }
+            do { try await deliver(records) } catch { self.error.withLock { $0 = $0 ?? error } }
+        }
+        if let error = error.withLock({ $0 }) { throw error }
+    }
+
+    /// Scores the last batch and waits, on a worker thread (waiting must not block the
+    /// cooperative pool), until every batch has been scored.
+    func finish() async throws {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async { [self] in
                 if !batch.isEmpty { dispatch() }
-                group.wait()
+                // Every slot free again: each batch was scored and delivered.
+                for _ in 0..<Self.inFlight { slots.wait() }
+                for _ in 0..<Self.inFlight { slots.signal() }
+                output.finish()
                 done.resume()
             }
         }
-        return try state.withLock { state in
-            if let error = state.error { throw error }
-            return state.cards.values.sorted { $0.scope < $1.scope }
-        }
+        if let error = error.withLock({ $0 }) { throw error }
+    }
+
+    /// Stops taking records: the read ends with `CancellationError` at the next one.
+    func cancel() {
+        error.withLock { $0 = $0 ?? CancellationError() }
+    }
+
+    /// Ends the stream after a failed read; batches still being scored are dropped.
+    func abandon() async {
+        cancel()
+        try? await finish()
     }
 
     private func dispatch() {
@@ -276,29 +396,25 @@ private final class ScoringPool: @unchecked Sendable {
         batch = []
         batch.reserveCapacity(Self.batchSize)
         slots.wait()
-        group.enter()
         BackgroundThread.detach { [self] in
-            defer {
-                slots.signal()
-                group.leave()
-            }
-            var cards: [String: Scorecard] = [:]
+            var records: [QualityScan.Scored] = []
+            records.reserveCapacity(work.count)
             do {
                 for stored in work {
                     let location = try CanonicalDocument.location(of: stored)
-                    let quality = scorer.score(
-                        location, stored: stored.findingList, crossRecord: crossRecord[stored.key] ?? [],
-                        receipt: stored.receipt, now: now)
-                    let scope = "\(stored.key.countryCode)*\(stored.key.partyID)"
-                    cards[scope, default: Scorecard(scope: scope)].add(quality)
+                    let crossRecord = crossRecord[stored.key] ?? QualityScan.CrossRecord()
+                    records.append(
+                        QualityScan.Scored(
+                            record: scorer.score(
+                                location, stored: stored.findingList, crossRecord: crossRecord.findings,
+                                receipt: stored.receipt, now: now),
+                            related: crossRecord.sortedRelated))
                 }
             } catch {
-                state.withLock { $0.error = $0.error ?? error }
-                return
+                self.error.withLock { $0 = $0 ?? error }
+                records = []
             }
-            state.withLock { state in
-                for (scope, card) in cards { state.cards[scope, default: Scorecard(scope: scope)].merge(card) }
-            }
+            output.yield(records)
         }
     }
 }

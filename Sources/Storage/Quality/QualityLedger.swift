@@ -48,8 +48,20 @@ public struct QualityLedger: Sendable {
     init(database: any SQLTransactions) { self.database = database }
 
     /// Stores snapshots, each replacing its scope's row of the same day; all or nothing.
-    public func record(_ snapshots: [QualitySnapshot]) async throws {
+    /// `forgotten` scopes (nil: every scope not in `snapshots`) lose their row of `day` too:
+    /// they have no locations any more.
+    public func record(_ snapshots: [QualitySnapshot], forgetting forgotten: Set<String>? = [], day: String)
+        async throws
+    {
         try await database.transaction { session in
+            if let forgotten {
+                for scope in forgotten {
+                    try session.execute(
+                        "DELETE FROM quality_snapshots WHERE scope = $1 AND day = $2", [.text(scope), .text(day)])
+                }
+            } else {
+                try session.execute("DELETE FROM quality_snapshots WHERE day = $1", [.text(day)])
+            }
             for snapshot in snapshots {
                 try session.execute(
                     "DELETE FROM quality_snapshots WHERE scope = $1 AND day = $2",

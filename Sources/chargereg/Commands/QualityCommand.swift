@@ -7,7 +7,7 @@ import Storage
 enum QualityCommand: RegistryCommand {
     static let spec = CommandSpec(
         name: "quality",
-        abstract: "Score the register's data quality now, record today's snapshots and print the report.",
+        abstract: "Bring the register's data-quality scores up to date, record today's snapshots and print the report.",
         options: [
             databaseOption,
             OptionSpec(
@@ -16,6 +16,9 @@ enum QualityCommand: RegistryCommand {
                 "--format", value: "FORMAT", help: "Report format (default: text).",
                 allowed: QualityReport.Format.allCases.map(\.rawValue)),
             qualityPolicyOption,
+            OptionSpec(
+                "--rescan",
+                help: "Score every location afresh (by default only those changed since the last scoring)."),
             OptionSpec(
                 "--record",
                 help: "With --quality-policy: record the snapshots under that policy too (without, a what-if)."),
@@ -27,13 +30,16 @@ enum QualityCommand: RegistryCommand {
         discussion: """
             Every current location is scored on completeness (weighted presence of the OCPI and AFIR
             fields), correctness (the rules of GET /api/v1/quality/rules) and timeliness (latency and
-            freshness against the policy, measured now); operators get EVSE-weighted scores, the
-            failing rules with counts and examples, and a compliance verdict with its reasons. The
-            run is recorded as today's snapshot of every operator and of the country, which the trend
-            charts and the quality API show; with --quality-policy it is a what-if that records
-            nothing, unless --record is given. json is what GET /api/v1/quality serves; csv lists the
-            operators (or, with --operator, the failing rules); html is one self-contained page with
-            SVG charts (score distribution, trend per operator, failing rules).
+            freshness against the policy); operators get EVSE-weighted scores, the failing rules with
+            counts and examples, and a compliance verdict with its reasons. Locations changed since
+            the last scoring are rescored with their neighbours (the server does the same every few
+            seconds); every location is scored afresh with --rescan, when the policy changed, and
+            once a day. The result is recorded as today's snapshot of every operator and of the
+            country, which the trend charts and the quality API show; with --quality-policy it is a
+            what-if that scores everything and records nothing, unless --record is given. json is
+            what GET /api/v1/quality serves; csv lists the operators (or, with --operator, the
+            failing rules); html is one self-contained page with SVG charts (score distribution,
+            trend per operator, failing rules).
             """)
 
     static var qualityPolicyOption: OptionSpec {
@@ -62,14 +68,26 @@ enum QualityCommand: RegistryCommand {
         let result: QualityScan.Result
         var trends: [String: [QualitySnapshot]] = [:]
         do {
-            let scan = QualityScan(store: store, rulebook: rulebook)
             let published = try await store.stats(publishedOnly: true).published
             let shown = ProgressLine(
                 "quality", .init(noun: "locations", total: published), quiet: arguments.flag("--quiet"))
             defer { shown.finish() }
-            result = try await scan.run { shown.update(count: $0) }
             if arguments.value("--quality-policy") == nil || arguments.flag("--record") {
-                try await scan.record(result)
+                let monitor = QualityMonitor(store: store, rulebook: rulebook)
+                var scanned: QualityMonitor.Scanned?
+                while scanned == nil {
+                    // The server's monitor holds the lock for a step at a time: wait for it.
+                    (scanned, _) =
+                        try await store.exclusively("quality-scan") {
+                            try await monitor.update(after: nil, rescan: arguments.flag("--rescan")) {
+                                shown.update(count: $0)
+                            }
+                        } ?? (nil, .nothing)
+                    if scanned == nil { try await Task.sleep(for: .milliseconds(200)) }
+                }
+                result = try await monitor.result(of: scanned!)
+            } else {
+                result = try await QualityScan(store: store, rulebook: rulebook).run { shown.update(count: $0) }
             }
             for scope in [QualitySnapshot.nationalScope] + result.operators.map(\.scope) {
                 trends[scope] = try await store.quality.trend(scope: scope)

@@ -64,8 +64,10 @@ enum ServeCommand: RegistryCommand {
             QualityCommand.qualityPolicyOption,
             OptionSpec(
                 "--quality-interval", value: "SECONDS",
-                help:
-                    "Rescan data quality at most this often after data arrives, and at least hourly (default: 300)."),
+                help: "Look this often for changed locations to rescore (default: 2)."),
+            OptionSpec(
+                "--quality-rescan-hours", value: "HOURS",
+                help: "Score every location afresh at least this often (default: 24, at most 8760)."),
             databaseOption,
         ],
         discussion: """
@@ -76,7 +78,8 @@ enum ServeCommand: RegistryCommand {
             Locations Sender (2.1.1, 2.2.1, 2.3.0) from /ocpi/versions, open data unless --ocpi-token-required; and
             the dumps /opendata/locations.json (OCPI 2.2.1), .csv and .geojson (read-API filters, ETag).
             Feeds added with 'chargereg feeds add' are pulled when due (a line per pull on standard error).
-            Data quality is rescored after data arrives and at least hourly, and served at /api/v1/quality,
+            Data quality is rescored as data arrives (the changed locations and their neighbours, then their
+            operators' scorecards), afresh daily and when the policy changes, and served at /api/v1/quality,
             /api/v1/quality/operators/{code} and /api/v1/quality/locations/{country_code}/{party_id}/{location_id}.
             One access-log line (JSON) per request goes to standard error. SIGTERM or SIGINT stops accepting,
             lets requests in flight finish, closes the database and exits 0.
@@ -117,9 +120,12 @@ enum ServeCommand: RegistryCommand {
         if arguments.value("--demo-country") != nil && !arguments.flag("--demo") {
             throw UsageError(command: spec.name, message: "--demo-country needs --demo")
         }
-        let qualityInterval = arguments.value("--quality-interval").map { Int($0) } ?? 300
-        guard let qualityInterval, qualityInterval >= 1 else {
-            throw UsageError(command: spec.name, message: "--quality-interval: a whole number of seconds ≥ 1")
+        var qualityInterval = 2
+        try whole("--quality-interval", &qualityInterval)
+        var rescanHours = 24
+        try whole("--quality-rescan-hours", &rescanHours)
+        guard rescanHours <= 8760 else {
+            throw UsageError(command: spec.name, message: "--quality-rescan-hours: at most 8760 (a year)")
         }
         let rulebook = try QualityCommand.rulebook(arguments, command: spec.name)
         var rateLimits = RateLimits()
@@ -185,7 +191,10 @@ enum ServeCommand: RegistryCommand {
         let puller = FeedPuller(store: store, outbound: settings.outbound)
         let scheduler = Task { await puller.schedule { Output.err("pull: \($0)\n") } }
         let monitor = Task {
-            await QualityMonitor(store: store, rulebook: rulebook, interval: .seconds(qualityInterval)).run {
+            await QualityMonitor(
+                store: store, rulebook: rulebook, interval: .seconds(qualityInterval),
+                rescanAge: Int64(rescanHours) * 3600
+            ).run {
                 Output.err("quality: \($0)\n")
             }
         }

@@ -1,0 +1,46 @@
+-- ChargeRegistry, SQLite schema 12: quality scored as data arrives (issue #20).
+--
+-- Every change of what a location's score depends on (its content through a new version, its
+-- findings when the register is re-checked, its publication or removal) queues the location in
+-- `quality_pending`, in the same transaction, whatever path made it. A re-confirmation that
+-- changes nothing (an unchanged record delivered again) queues nothing. The quality monitor
+-- rescores what is queued and deletes exactly the queue rows it read.
+CREATE TABLE quality_pending (
+    id          INTEGER PRIMARY KEY,
+    location_id INTEGER NOT NULL
+);
+
+CREATE TRIGGER quality_pending_created AFTER INSERT ON locations
+BEGIN
+    INSERT INTO quality_pending (location_id) VALUES (NEW.id);
+END;
+
+CREATE TRIGGER quality_pending_changed AFTER UPDATE ON locations
+WHEN NEW.version <> OLD.version OR NEW.findings <> OLD.findings OR NEW.publish <> OLD.publish
+    OR NEW.removed <> OLD.removed
+BEGIN
+    INSERT INTO quality_pending (location_id) VALUES (NEW.id);
+END;
+
+-- One row per published, current location: its score as of `generation` (`quality_state`),
+-- `record` the scored record (JSON), `related` the locations its cross-record findings name
+-- (JSON array of [country_code, party_id, location_key]), which a change to it rescores too.
+CREATE TABLE quality_scores (
+    country_code TEXT NOT NULL,
+    party_id     TEXT NOT NULL,
+    location_key TEXT NOT NULL,
+    generation   INTEGER NOT NULL,
+    record       TEXT NOT NULL,
+    related      TEXT NOT NULL,
+    PRIMARY KEY (country_code, party_id, location_key)
+) WITHOUT ROWID;
+CREATE INDEX quality_scores_generation ON quality_scores (generation);
+
+-- The scores' bookkeeping, one row: the step that wrote last (`generation`), the rules and
+-- policy they were scored under (`rulebook`, a fingerprint) and the last full scan.
+CREATE TABLE quality_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    generation   INTEGER NOT NULL,
+    rulebook     TEXT NOT NULL,
+    full_scan_at INTEGER NOT NULL
+);
