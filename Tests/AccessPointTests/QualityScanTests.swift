@@ -117,9 +117,16 @@ import Testing
                 return
             }
             #expect((1...4).contains(rescored))
+            // An hour on, a step that rescores a change records only its operator: the next
+            // records every scope again.
             manual.now.withLock { $0 = Timestamp(seconds: $0.seconds + 3600) }
+            try await ingest(Self.feed.replacing("Av. Providencia 1", with: "Av. Providencia 3"))
+            (scanned, work) = await monitor.step(after: scanned, log: log)
+            #expect(work != .nothing && work != .recorded)
             (scanned, work) = await monitor.step(after: scanned, log: log)
             #expect(work == .recorded)
+            (scanned, work) = await monitor.step(after: scanned, log: log)
+            #expect(work == .nothing)
             manual.advance(days: 1)
             (_, work) = await monitor.step(after: scanned, log: log)
             #expect(work == .fullScan(4))

@@ -25,6 +25,11 @@ public struct QualityMonitor: Sendable {
     public var rescanAge: Int64
     /// Queued locations beyond which one full scan is cheaper than rescoring them one by one.
     public var incrementalLimit = 5000
+    /// Adding up an operator's scorecard reads all its stored scores. Under a steady stream of
+    /// changes an operator's is added up again once it has waited ⌈locations / this⌉ steps
+    /// (66,000 locations: every 14th step), so that no large operator keeps a core busy; when
+    /// the changes stop, every scorecard catches up at the next step.
+    public var additionsPerStep = 5000
 
     public init(
         store: any Store, rulebook: QualityRulebook, clock: RegistryClock = .system, interval: Duration = .seconds(2),
@@ -40,11 +45,16 @@ public struct QualityMonitor: Sendable {
     }
 
     /// What a step leaves for the next: the operators' scorecards as of the stored scores'
-    /// `generation`, and when snapshots were last recorded.
+    /// `generation` (but those of `stale` scopes, whose scores changed since), and when every
+    /// scope's snapshot was last recorded (an incremental step records only the scopes it
+    /// added up again).
     public struct Scanned: Sendable {
         var generation: Int64
         var cards: [String: Scorecard]
         var recordedAt: Timestamp
+        var stale: Set<String> = []
+        /// The steps each stale scope has waited.
+        var waited: [String: Int] = [:]
     }
 
     /// What a step did.
@@ -117,9 +127,9 @@ public struct QualityMonitor: Sendable {
         }
     }
 
-    /// The scorecards now, for a report: `scanned`'s with each feed's timeliness at its instant.
-    public func result(of scanned: Scanned) async throws -> QualityScan.Result {
-        try await scan.result(Self.sorted(scanned.cards), at: scanned.recordedAt)
+    /// The scorecards for a report: `scanned`'s, with each feed's timeliness at `instant`.
+    public func result(of scanned: Scanned, at instant: Timestamp) async throws -> QualityScan.Result {
+        try await scan.result(Self.sorted(scanned.cards), at: instant)
     }
 
     /// The step, under the `quality-scan` lock; `progress` is told the locations a full scan
@@ -174,17 +184,27 @@ public struct QualityMonitor: Sendable {
                 dropping: gone, scored: pending.map(\.entry),
                 state: QualityState(generation: generation, rulebook: state.rulebook, fullScanAt: state.fullScanAt))
             let touched = Set(affected.map(QualityScan.scope(of:)))
-            var cards: [String: Scorecard]
-            if let held {
-                cards = held.cards
-                for scope in touched { cards[scope] = nil }
-                for (scope, card) in try await addUp(scopes: touched) { cards[scope] = card }
-            } else {
-                cards = try await addUp()
+            guard var next = held else {
+                let cards = try await addUp()
+                try await scan.record(try await scan.result(Self.sorted(cards), at: now))
+                return (Scanned(generation: generation, cards: cards, recordedAt: now), .rescored(affected.count))
             }
-            try await scan.record(
-                try await scan.result(Self.sorted(cards), at: now), scopes: held == nil ? nil : touched)
-            return (Scanned(generation: generation, cards: cards, recordedAt: now), .rescored(affected.count))
+            next.generation = generation
+            next.stale.formUnion(touched)
+            for scope in next.stale { next.waited[scope, default: 0] += 1 }
+            let due = next.stale.filter {
+                next.waited[$0, default: 0] * additionsPerStep >= next.cards[$0]?.locations ?? 0
+            }
+            try await addUpAgain(due, into: &next)
+            try await scan.record(try await scan.result(Self.sorted(next.cards), at: now), scopes: due)
+            return (next, .rescored(affected.count))
+        }
+        if var next = held, !next.stale.isEmpty {
+            // Nothing new: the scorecards left behind catch up.
+            let due = next.stale
+            try await addUpAgain(due, into: &next)
+            try await scan.record(try await scan.result(Self.sorted(next.cards), at: now), scopes: due)
+            return (next, .rescored(0))
         }
         if let held, now.seconds - held.recordedAt.seconds < maximumAge {
             return (held, .nothing)
@@ -208,6 +228,17 @@ public struct QualityMonitor: Sendable {
             count.withLock { $0 += batch.count }
         }
         return count.withLock { $0 }
+    }
+
+    /// Adds up the scorecards of `scopes` again from the stored scores.
+    private func addUpAgain(_ scopes: Set<String>, into scanned: inout Scanned) async throws {
+        let cards = try await addUp(scopes: scopes)
+        for scope in scopes {
+            // A scope without scores any more has no scorecard.
+            scanned.cards[scope] = cards[scope]
+            scanned.stale.remove(scope)
+            scanned.waited[scope] = nil
+        }
     }
 
     /// The operators' scorecards from the stored scores (of `scopes` only, when given), each

@@ -9,11 +9,12 @@ import Dispatch
 import Storage
 import Synchronization
 
-/// Scores the whole register from scratch (issue #8): every current location is decoded and
-/// scored on completeness, correctness and timeliness at the scan's instant, with the
+/// Scores published locations (issues #8, #20): the whole register at one instant, with the
 /// cross-record rules (duplicate EVSE IDs nationally, duplicate locations of one operator within
-/// 25 m) found first from the index tables; the results are one scorecard per operator and the
-/// national one, recorded as the day's snapshots.
+/// 25 m) found first from the index tables, or a few locations, each with its own cross-record
+/// findings read from the same tables, which gives each exactly what the whole pass gives it.
+/// Each is scored on completeness, correctness and timeliness; operators' scorecards and the
+/// national one complete the result, recorded as the day's snapshots.
 public struct QualityScan: Sendable {
     public struct Result: Sendable {
         public var computedAt: Timestamp

@@ -85,7 +85,7 @@ enum QualityCommand: RegistryCommand {
                         } ?? (nil, .nothing)
                     if scanned == nil { try await Task.sleep(for: .milliseconds(200)) }
                 }
-                result = try await monitor.result(of: scanned!)
+                result = try await monitor.result(of: scanned!, at: RegistryClock.system.now())
             } else {
                 result = try await QualityScan(store: store, rulebook: rulebook).run { shown.update(count: $0) }
             }
