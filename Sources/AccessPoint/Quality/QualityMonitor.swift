@@ -142,34 +142,35 @@ public struct QualityMonitor: Sendable {
         // Scorecards held from another generation (another instance or `chargereg quality`
         // scored since) are added up again from the stored scores.
         let held = scanned.flatMap { $0.generation == state?.generation ? $0 : nil }
-        var full = rescan
-        if let state {
-            full = full || state.rulebook != rulebook.fingerprint || now.seconds - state.fullScanAt.seconds >= rescanAge
-        } else {
-            full = true
-        }
-        var pending: [PendingScore] = []
-        if !full {
-            pending = try await store.quality.pending(limit: incrementalLimit + 1)
-            full = Set(pending.map(\.key)).count > incrementalLimit
+        if let state, !rescan, state.rulebook == rulebook.fingerprint, !Self.due(state.fullScanAt, rescanAge, now) {
+            let pending = try await store.quality.pending(limit: incrementalLimit + 1)
+            if Set(pending.map(\.key)).count <= incrementalLimit {
+                return try await update(state, pending: pending, held: held, now: now)
+            }
         }
         let generation = (state?.generation ?? 0) + 1
-        if full {
-            let entries = try await store.quality.pendingEntries()
-            try await store.quality.save(
-                QualityState(
-                    generation: generation, rulebook: state?.rulebook ?? "",
-                    fullScanAt: state?.fullScanAt ?? Timestamp(seconds: 0)))
-            let scored = try await scoreEverything(now: now, generation: generation, progress: progress)
-            try await store.quality.finishFullScan(
-                scored: entries,
-                state: QualityState(generation: generation, rulebook: rulebook.fingerprint, fullScanAt: now))
-            let cards = try await addUp()
-            try await scan.record(try await scan.result(Self.sorted(cards), at: now))
-            return (Scanned(generation: generation, cards: cards, recordedAt: now), .fullScan(scored))
-        }
-        guard let state else { preconditionFailure("a missing state asks for a full scan") }
+        let entries = try await store.quality.pendingEntries()
+        // The generation is taken first: a scan cut short leaves rows the next one replaces.
+        try await store.quality.save(
+            QualityState(
+                generation: generation, rulebook: state?.rulebook ?? "",
+                fullScanAt: state?.fullScanAt ?? Timestamp(seconds: 0)))
+        let scored = try await scoreEverything(now: now, generation: generation, progress: progress)
+        try await store.quality.finishFullScan(
+            scored: entries,
+            state: QualityState(generation: generation, rulebook: rulebook.fingerprint, fullScanAt: now))
+        let cards = try await addUp()
+        try await record(cards, at: now)
+        return (Scanned(generation: generation, cards: cards, recordedAt: now), .fullScan(scored))
+    }
+
+    /// An incremental step from `state`: rescores what is `pending`, or catches up, or records
+    /// the snapshots again when they are older than `maximumAge`.
+    private func update(_ state: QualityState, pending: [PendingScore], held: Scanned?, now: Timestamp)
+        async throws -> (Scanned, Work)
+    {
         if !pending.isEmpty {
+            let generation = state.generation + 1
             let changed = Set(pending.map(\.key))
             var affected = changed.union(try await store.quality.related(of: changed))
             var (scored, gone) = try await scan.score(affected, now: now)
@@ -180,39 +181,49 @@ public struct QualityMonitor: Sendable {
             gone.formUnion(more.gone)
             affected.formUnion(named)
             try await store.quality.commit(
-                scored.map { QualityScoreRow(key: $0.record.key, record: $0.record.storedJSON, related: $0.related) },
-                dropping: gone, scored: pending.map(\.entry),
+                scored.map(\.row), dropping: gone, scored: pending.map(\.entry),
                 state: QualityState(generation: generation, rulebook: state.rulebook, fullScanAt: state.fullScanAt))
-            let touched = Set(affected.map(QualityScan.scope(of:)))
             guard var next = held else {
                 let cards = try await addUp()
-                try await scan.record(try await scan.result(Self.sorted(cards), at: now))
+                try await record(cards, at: now)
                 return (Scanned(generation: generation, cards: cards, recordedAt: now), .rescored(affected.count))
             }
             next.generation = generation
-            next.stale.formUnion(touched)
+            next.stale.formUnion(affected.map(QualityScan.scope(of:)))
             for scope in next.stale { next.waited[scope, default: 0] += 1 }
             let due = next.stale.filter {
                 next.waited[$0, default: 0] * additionsPerStep >= next.cards[$0]?.locations ?? 0
             }
             try await addUpAgain(due, into: &next)
-            try await scan.record(try await scan.result(Self.sorted(next.cards), at: now), scopes: due)
+            try await record(next.cards, at: now, scopes: due)
             return (next, .rescored(affected.count))
         }
         if var next = held, !next.stale.isEmpty {
             // Nothing new: the scorecards left behind catch up.
             let due = next.stale
             try await addUpAgain(due, into: &next)
-            try await scan.record(try await scan.result(Self.sorted(next.cards), at: now), scopes: due)
+            try await record(next.cards, at: now, scopes: due)
             return (next, .rescored(0))
         }
-        if let held, now.seconds - held.recordedAt.seconds < maximumAge {
+        if let held, !Self.due(held.recordedAt, maximumAge, now) {
             return (held, .nothing)
         }
         var cards = held?.cards ?? [:]
         if held == nil { cards = try await addUp() }
-        try await scan.record(try await scan.result(Self.sorted(cards), at: now))
+        try await record(cards, at: now)
         return (Scanned(generation: state.generation, cards: cards, recordedAt: now), .recorded)
+    }
+
+    /// Whether `age` seconds have passed since `since` (a stored time: one that cannot be
+    /// subtracted is long past).
+    private static func due(_ since: Timestamp, _ age: Int64, _ now: Timestamp) -> Bool {
+        let (elapsed, overflow) = now.seconds.subtractingReportingOverflow(since.seconds)
+        return overflow || elapsed >= age
+    }
+
+    /// Records the snapshots of `cards` (of `scopes` only, when given) and the country's.
+    private func record(_ cards: [String: Scorecard], at now: Timestamp, scopes: Set<String>? = nil) async throws {
+        try await scan.record(try await scan.result(Self.sorted(cards), at: now), scopes: scopes)
     }
 
     /// Scores every published, current location into the stored scores under `generation`.
@@ -222,9 +233,7 @@ public struct QualityMonitor: Sendable {
         let store = store
         let count = Mutex(0)
         try await scan.scoreAll(now: now, progress: progress) { batch in
-            try await store.quality.save(
-                batch.map { QualityScoreRow(key: $0.record.key, record: $0.record.storedJSON, related: $0.related) },
-                generation: generation)
+            try await store.quality.save(batch.map(\.row), generation: generation)
             count.withLock { $0 += batch.count }
         }
         return count.withLock { $0 }

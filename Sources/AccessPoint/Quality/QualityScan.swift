@@ -41,6 +41,9 @@ public struct QualityScan: Sendable {
     public struct Scored: Sendable {
         public var record: RecordQuality
         public var related: [LocationKey]
+
+        /// As the quality ledger stores it.
+        var row: QualityScoreRow { QualityScoreRow(key: record.key, record: record.storedJSON, related: related) }
     }
 
     /// Scores every published, current location without recording anything (a what-if, or a
@@ -95,24 +98,29 @@ public struct QualityScan: Sendable {
     /// Scores the given locations at `now` as a full scan would: those no longer published or
     /// current come back in `gone`.
     func score(_ keys: Set<LocationKey>, now: Timestamp) async throws -> (scored: [Scored], gone: Set<LocationKey>) {
-        var inputs: [(stored: StoredLocation, location: Location, crossRecord: CrossRecord)] = []
+        var stored: [StoredLocation] = []
         var gone: Set<LocationKey> = []
         for key in keys {
-            guard let stored = try await store.location(key), stored.publish, !stored.removed else {
+            if let found = try await store.location(key), found.publish, !found.removed {
+                stored.append(found)
+            } else {
                 gone.insert(key)
-                continue
             }
-            let location = try CanonicalDocument.location(of: stored)
-            inputs.append((stored, location, try await crossRecordFindings(of: location)))
         }
+        // Decoding and scoring are CPU work: off the cooperative pool, like a full scan's.
+        let locations = try await BackgroundThread.run { [stored] in
+            try stored.map { try CanonicalDocument.location(of: $0) }
+        }
+        var crossRecords: [CrossRecord] = []
+        for location in locations { crossRecords.append(try await crossRecordFindings(of: location)) }
         let scorer = rulebook.scorer
-        let scored = try await BackgroundThread.run { [inputs] in
-            inputs.map { input in
+        let scored = try await BackgroundThread.run { [stored, locations, crossRecords] in
+            stored.indices.map { index in
                 Scored(
                     record: scorer.score(
-                        input.location, stored: input.stored.findingList, crossRecord: input.crossRecord.findings,
-                        receipt: input.stored.receipt, now: now),
-                    related: input.crossRecord.sortedRelated)
+                        locations[index], stored: stored[index].findingList,
+                        crossRecord: crossRecords[index].findings, receipt: stored[index].receipt, now: now),
+                    related: crossRecords[index].sortedRelated)
             }
         }
         return (scored, gone)

@@ -101,8 +101,9 @@ extension QualityLedger {
     ) async throws {
         try await database.transaction { session in
             try Self.write(rows, generation: state.generation, session)
+            let dropped = Array(dropped)
             for start in stride(from: 0, to: dropped.count, by: Self.chunk / 3) {
-                let chunk = Array(dropped)[start..<min(start + Self.chunk / 3, dropped.count)]
+                let chunk = dropped[start..<min(start + Self.chunk / 3, dropped.count)]
                 let (condition, parameters) = Self.keyCondition(Array(chunk))
                 try session.execute("DELETE FROM quality_scores WHERE \(condition)", parameters)
             }
