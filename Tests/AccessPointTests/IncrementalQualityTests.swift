@@ -49,10 +49,35 @@ import Testing
     /// Every stored record score, in key order.
     static func storedScores(_ store: any Store) async throws -> [String] {
         var rows: [String] = []
-        try await store.quality.forEachScorePage { page in
-            rows += page.map { "\($0.key) \(String(decoding: $0.record, as: UTF8.self))" }
+        try await store.quality.forEachScorePage(complete: true) { page in
+            rows += page.map { "\($0)" }
         }
         return rows
+    }
+
+    /// Each operator's first findings of each rule, in key order, from the complete stored scores:
+    /// the examples its scorecard must show.
+    static func firstFindings(_ store: any Store) async throws -> [String] {
+        var examples: [String: [FindingCode: [String]]] = [:]
+        try await store.quality.forEachScorePage(complete: true) { page in
+            for row in page {
+                let scope = "\(row.key.countryCode)*\(row.key.partyID)"
+                for finding in row.findings where examples[scope]?[finding.code]?.count ?? 0 < Scorecard.exampleLimit {
+                    examples[scope, default: [:]][finding.code, default: []].append(
+                        "\(row.key) \(finding.path) \(finding.message)")
+                }
+            }
+        }
+        return examples.flatMap { scope, rules in rules.map { "\(scope) \($0.key.rawValue): \($0.value)" } }.sorted()
+    }
+
+    /// The examples the scorecards show, as `firstFindings` lists them.
+    static func examples(of cards: [String: Scorecard]) -> [String] {
+        cards.flatMap { scope, card in
+            card.rules.map { code, tally in
+                "\(scope) \(code.rawValue): \(tally.examples.map { "\($0.location.map { "\($0)" } ?? "-") \($0.path) \($0.message)" })"
+            }
+        }.sorted()
     }
 
     /// Every scorecard as the quality API would serve it.
@@ -141,6 +166,9 @@ import Testing
                     #expect(incremental.0 == full.0, "round \(round): record scores")
                     #expect(incremental.1 == full.1, "round \(round): scorecards")
                     #expect(!full.0.isEmpty)
+                    #expect(
+                        try await Self.examples(of: try #require(scanned).cards)
+                            == (try await Self.firstFindings(store)), "round \(round): examples")
                 }
             }
             #expect(rescored > 10)

@@ -104,6 +104,7 @@ import Testing
             #expect(
                 try await store.migrate().filter(\.appliedNow).map(\.name) == [
                     "0010_operations.sql", "0011_running_runs.sql", "0012_quality_scores.sql",
+                    "0013_quality_score_columns.sql",
                 ])
             #expect(try await store.ingestRuns(limit: 10) == before)
             #expect(before.map(\.id) == [2, 1])

@@ -59,11 +59,11 @@ import Testing
             let first = try await Self.run(["migrate", "--database", database.location])
             #expect(
                 first.stdout
-                    == "applied    0001_registry.sql\napplied    0002_location_geo.sql\napplied    0003_party_register.sql\napplied    0004_sender.sql\napplied    0005_feeds.sql\napplied    0006_ocpi_peers.sql\napplied    0007_quality.sql\napplied    0008_location_position_key.sql\napplied    0009_input_bounds.sql\napplied    0010_operations.sql\napplied    0011_running_runs.sql\napplied    0012_quality_scores.sql\n",
+                    == "applied    0001_registry.sql\napplied    0002_location_geo.sql\napplied    0003_party_register.sql\napplied    0004_sender.sql\napplied    0005_feeds.sql\napplied    0006_ocpi_peers.sql\napplied    0007_quality.sql\napplied    0008_location_position_key.sql\napplied    0009_input_bounds.sql\napplied    0010_operations.sql\napplied    0011_running_runs.sql\napplied    0012_quality_scores.sql\napplied    0013_quality_score_columns.sql\n",
                 "\(first.stderr)")
             #expect(
                 try await Self.run(["migrate"], environment: ["CHARGEREG_DATABASE": database.location]).stdout
-                    == "up to date 0001_registry.sql\nup to date 0002_location_geo.sql\nup to date 0003_party_register.sql\nup to date 0004_sender.sql\nup to date 0005_feeds.sql\nup to date 0006_ocpi_peers.sql\nup to date 0007_quality.sql\nup to date 0008_location_position_key.sql\nup to date 0009_input_bounds.sql\nup to date 0010_operations.sql\nup to date 0011_running_runs.sql\nup to date 0012_quality_scores.sql\n"
+                    == "up to date 0001_registry.sql\nup to date 0002_location_geo.sql\nup to date 0003_party_register.sql\nup to date 0004_sender.sql\nup to date 0005_feeds.sql\nup to date 0006_ocpi_peers.sql\nup to date 0007_quality.sql\nup to date 0008_location_position_key.sql\nup to date 0009_input_bounds.sql\nup to date 0010_operations.sql\nup to date 0011_running_runs.sql\nup to date 0012_quality_scores.sql\nup to date 0013_quality_score_columns.sql\n"
             )
         }
     }

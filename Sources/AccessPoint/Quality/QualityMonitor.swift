@@ -251,19 +251,34 @@ public struct QualityMonitor: Sendable {
     }
 
     /// The operators' scorecards from the stored scores (of `scopes` only, when given), each
-    /// adding its locations in key order.
+    /// adding its locations in key order. A page is read with each rule's count of findings; the
+    /// findings themselves only of the records that give a scorecard its first examples.
     func addUp(scopes: Set<String>? = nil) async throws -> [String: Scorecard] {
         var cards: [String: Scorecard] = [:]
-        func add(_ page: [(key: LocationKey, record: [UInt8])]) async throws {
+        let store = store
+        func add(_ page: [QualityScoreRow]) async throws {
             try Task.checkCancellation()
+            var examples: [String: [FindingCode: Int]] = [:]
+            var shown: [LocationKey] = []
+            for row in page {
+                let scope = QualityScan.scope(of: row.key)
+                var shows = false
+                for entry in row.findingCounts {
+                    let count = examples[scope]?[entry.code] ?? cards[scope]?.rules[entry.code]?.examples.count ?? 0
+                    guard count < Scorecard.exampleLimit else { continue }
+                    examples[scope, default: [:]][entry.code] = count + entry.count
+                    shows = true
+                }
+                if shows { shown.append(row.key) }
+            }
+            let findings = shown.isEmpty ? [:] : try await store.quality.findings(of: shown)
             cards = try await BackgroundThread.run { [cards] in
                 var cards = cards
-                for (key, json) in page {
-                    guard let record = RecordQuality(key: key, stored: json) else {
-                        throw QualityScoreUnreadable(key: key)
-                    }
-                    let scope = QualityScan.scope(of: key)
-                    cards[scope, default: Scorecard(scope: scope)].add(record)
+                for row in page {
+                    var record = RecordQuality(row)
+                    record.findings = findings[row.key] ?? []
+                    let scope = QualityScan.scope(of: row.key)
+                    cards[scope, default: Scorecard(scope: scope)].add(record, counts: row.findingCounts)
                 }
                 return cards
             }
@@ -283,10 +298,4 @@ public struct QualityMonitor: Sendable {
     static func sorted(_ cards: [String: Scorecard]) -> [Scorecard] {
         cards.values.sorted { $0.scope < $1.scope }
     }
-}
-
-/// A stored score that does not read back: the scores table was written by something else.
-struct QualityScoreUnreadable: Error, CustomStringConvertible {
-    var key: LocationKey
-    var description: String { "the stored quality score of \(key) is unreadable; run chargereg quality --rescan" }
 }

@@ -43,7 +43,7 @@ public struct QualityScan: Sendable {
         public var related: [LocationKey]
 
         /// As the quality ledger stores it.
-        var row: QualityScoreRow { QualityScoreRow(key: record.key, record: record.storedJSON, related: related) }
+        var row: QualityScoreRow { record.row(related: related) }
     }
 
     /// Scores every published, current location without recording anything (a what-if, or a

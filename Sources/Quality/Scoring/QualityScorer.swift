@@ -58,4 +58,22 @@ public struct RecordQuality: Sendable {
     public var dynamicLatencySeconds: Int64?
     public var staleEVSEs: Int
     public var liveEVSEs: Int
+
+    public init(
+        key: LocationKey, evses: Int, completeness: Double, correctness: Double, timeliness: Double,
+        combined: Double, findings: [Finding], staticLatencySeconds: Int64?, dynamicLatencySeconds: Int64?,
+        staleEVSEs: Int, liveEVSEs: Int
+    ) {
+        self.key = key
+        self.evses = evses
+        self.completeness = completeness
+        self.correctness = correctness
+        self.timeliness = timeliness
+        self.combined = combined
+        self.findings = findings
+        self.staticLatencySeconds = staticLatencySeconds
+        self.dynamicLatencySeconds = dynamicLatencySeconds
+        self.staleEVSEs = staleEVSEs
+        self.liveEVSEs = liveEVSEs
+    }
 }

@@ -59,6 +59,13 @@ public struct Scorecard: Sendable {
     public init(scope: String) { self.scope = scope }
 
     public mutating func add(_ record: RecordQuality) {
+        add(record, counts: record.findings.counts)
+    }
+
+    /// Adds a record whose findings are given by their `counts` per rule; `record.findings` need
+    /// hold only those that can still be examples (a rule's first, up to `exampleLimit`), so that
+    /// a stored score is added without reading every finding's message.
+    public mutating func add(_ record: RecordQuality, counts: [FindingCount]) {
         locations += 1
         evses += record.evses
         let w = Double(max(1, record.evses))
@@ -74,11 +81,10 @@ public struct Scorecard: Sendable {
         if record.dynamicLatencySeconds != nil {
             dynamicUpdates += 1
             // Late by the policy's limit, which the timeliness rules applied.
-            if record.findings.contains(where: { $0.code == .dynamicLatency }) { dynamicUpdatesLate += 1 }
+            if counts.contains(where: { $0.code == .dynamicLatency }) { dynamicUpdatesLate += 1 }
         }
-        var seen: Set<FindingCode> = []
-        for finding in record.findings {
-            count(finding, at: record.key, firstInRecord: seen.insert(finding.code).inserted)
+        for entry in counts {
+            tally(entry, at: record.key, examples: record.findings.lazy.filter { $0.code == entry.code })
         }
     }
 
@@ -108,18 +114,19 @@ public struct Scorecard: Sendable {
 
     /// Counts an operator-level finding (no record).
     public mutating func add(operatorFinding finding: Finding) {
-        count(finding, at: nil, firstInRecord: true)
+        tally(FindingCount(code: finding.code, count: 1), at: nil, examples: [finding])
     }
 
-    private mutating func count(_ finding: Finding, at key: LocationKey?, firstInRecord: Bool) {
-        var tally = rules[finding.code] ?? RuleTally()
-        tally.count += 1
-        if firstInRecord { tally.records += 1 }
-        if tally.examples.count < Self.exampleLimit {
-            tally.examples.append(
-                Example(location: key, path: finding.path, message: finding.message))
+    /// Counts one record's (or the operator's) failures of a rule, with the first as examples.
+    private mutating func tally(_ failures: FindingCount, at key: LocationKey?, examples: some Sequence<Finding>) {
+        var tally = rules[failures.code] ?? RuleTally()
+        tally.count += failures.count
+        tally.records += 1
+        for finding in examples {
+            guard tally.examples.count < Self.exampleLimit else { break }
+            tally.examples.append(Example(location: key, path: finding.path, message: finding.message))
         }
-        rules[finding.code] = tally
+        rules[failures.code] = tally
     }
 
     /// EVSE-weighted means; an operator's timeliness blends in its feed (0.8 records, 0.2 feed).

@@ -30,6 +30,9 @@ final class LibPQConnection {
         handle = connection
         // NOTICEs (e.g. "relation already exists, skipping") would go straight to stderr.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        // Floats as text in their shortest exact form (PostgreSQL 12's default, which a server's
+        // configuration could lower to 15 digits): stored scores read back bit for bit.
+        PQclear(PQexec(handle, "SET extra_float_digits = 1"))
     }
 
     deinit { PQfinish(handle) }

@@ -1,17 +1,45 @@
 import JSON
 import RegistryCore
 
-/// One published, current location's stored score: the scored record (JSON the quality monitor
-/// writes and reads; opaque here) and the locations its cross-record findings name, whose scores
-/// change with it.
+/// One published, current location's stored score: the scored record's figures and findings,
+/// and the locations its cross-record findings name, whose scores change with it.
 public struct QualityScoreRow: Sendable {
     public var key: LocationKey
-    public var record: [UInt8]
+    public var evses: Int
+    /// 0–100 each.
+    public var completeness: Double
+    public var correctness: Double
+    public var timeliness: Double
+    public var combined: Double
+    public var staticLatencySeconds: Int64?
+    public var dynamicLatencySeconds: Int64?
+    public var staleEVSEs: Int
+    public var liveEVSEs: Int
+    /// How many findings each rule gave.
+    public var findingCounts: [FindingCount]
+    /// The first few findings of each rule, in order: as many as a scorecard shows as examples.
+    /// Read back for adding up (`forEachScorePage`), none: a scorecard needs the findings of a
+    /// few records only (`findings(of:)`).
+    public var findings: [Finding]
     public var related: [LocationKey]
 
-    public init(key: LocationKey, record: [UInt8], related: [LocationKey]) {
+    public init(
+        key: LocationKey, evses: Int, completeness: Double, correctness: Double, timeliness: Double,
+        combined: Double, staticLatencySeconds: Int64?, dynamicLatencySeconds: Int64?, staleEVSEs: Int,
+        liveEVSEs: Int, findingCounts: [FindingCount], findings: [Finding], related: [LocationKey]
+    ) {
         self.key = key
-        self.record = record
+        self.evses = evses
+        self.completeness = completeness
+        self.correctness = correctness
+        self.timeliness = timeliness
+        self.combined = combined
+        self.staticLatencySeconds = staticLatencySeconds
+        self.dynamicLatencySeconds = dynamicLatencySeconds
+        self.staleEVSEs = staleEVSEs
+        self.liveEVSEs = liveEVSEs
+        self.findingCounts = findingCounts
+        self.findings = findings
         self.related = related
     }
 }
@@ -135,10 +163,11 @@ extension QualityLedger {
     }
 
     /// The stored scores in key order (one operator's when `party` is given), handed over a
-    /// page at a time so that a national register is never held at once.
+    /// page at a time so that a national register is never held at once. Each row's findings
+    /// and related locations are left out unless `complete`.
     public func forEachScorePage(
-        of party: (countryCode: String, partyID: String)? = nil,
-        _ body: (_ page: [(key: LocationKey, record: [UInt8])]) async throws -> Void
+        of party: (countryCode: String, partyID: String)? = nil, complete: Bool = false,
+        _ body: (_ page: [QualityScoreRow]) async throws -> Void
     ) async throws {
         var after: LocationKey?
         while true {
@@ -157,15 +186,10 @@ extension QualityLedger {
             let page = try await database.bulkRead { [parameters] session in
                 try session.rows(
                     """
-                    SELECT country_code, party_id, location_key, record FROM quality_scores \(filter)
-                    ORDER BY country_code, party_id, location_key LIMIT \(Self.page)
+                    SELECT \(Self.scoreColumns), \(complete ? "findings, related" : "NULL, NULL") FROM quality_scores
+                    \(filter) ORDER BY country_code, party_id, location_key LIMIT \(Self.page)
                     """, parameters
-                ).map {
-                    (
-                        key: LocationKey(countryCode: $0.string(0), partyID: $0.string(1), locationID: $0.string(2)),
-                        record: Array($0.string(3).utf8)
-                    )
-                }
+                ).map { row throws(StoreError) in try Self.score(row) }
             }
             if !page.isEmpty { try await body(page) }
             guard page.count == Self.page, let last = page.last else { return }
@@ -173,24 +197,105 @@ extension QualityLedger {
         }
     }
 
+    /// The stored findings of `keys`, with their paths and messages.
+    public func findings(of keys: [LocationKey]) async throws -> [LocationKey: [Finding]] {
+        var found: [LocationKey: [Finding]] = [:]
+        for start in stride(from: 0, to: keys.count, by: Self.chunk / 3) {
+            let (condition, parameters) = Self.keyCondition(
+                Array(keys[start..<min(start + Self.chunk / 3, keys.count)]))
+            let rows = try await database.readOnly { session in
+                try session.rows(
+                    "SELECT country_code, party_id, location_key, findings FROM quality_scores WHERE \(condition)",
+                    parameters)
+            }
+            for row in rows {
+                let key = LocationKey(countryCode: row.string(0), partyID: row.string(1), locationID: row.string(2))
+                found[key] = Finding.stored(Array(row.string(3).utf8))
+            }
+        }
+        return found
+    }
+
+    private static let scoreColumns = """
+        country_code, party_id, location_key, evses, completeness, correctness, timeliness, combined, \
+        static_latency, dynamic_latency, stale_evses, live_evses, finding_counts
+        """
+
+    /// A row of `scoreColumns`, then the findings and the related locations (or NULLs).
+    private static func score(_ row: SQLRow) throws(StoreError) -> QualityScoreRow {
+        let key = LocationKey(countryCode: row.string(0), partyID: row.string(1), locationID: row.string(2))
+        func real(_ index: Int) -> Double? { row.text(index).flatMap { Double($0) } }
+        func count(_ index: Int) -> Int? { row.int(index).flatMap { Int(exactly: $0) } }
+        guard let evses = count(3), let completeness = real(4), let correctness = real(5), let timeliness = real(6),
+            let combined = real(7), let stale = count(10), let live = count(11), let counts = counts(row.string(12))
+        else {
+            throw StoreError.query("the stored quality score of \(key) is unreadable; run chargereg quality --rescan")
+        }
+        return QualityScoreRow(
+            key: key, evses: evses, completeness: completeness, correctness: correctness, timeliness: timeliness,
+            combined: combined, staticLatencySeconds: row.int(8), dynamicLatencySeconds: row.int(9), staleEVSEs: stale,
+            liveEVSEs: live, findingCounts: counts, findings: row.text(13).map { Finding.stored(Array($0.utf8)) } ?? [],
+            related: row.text(14).map { keys(Array($0.utf8)) } ?? [])
+    }
+
+    /// `finding_counts`: `code:count` separated by spaces.
+    private static func countsText(_ counts: [FindingCount]) -> String {
+        counts.map { "\($0.code.rawValue):\($0.count)" }.joined(separator: " ")
+    }
+
+    /// Reads `countsText`; nil for a text it did not write.
+    private static func counts(_ text: String) -> [FindingCount]? {
+        var counts: [FindingCount] = []
+        for part in text.utf8.split(separator: UInt8(ascii: " ")) {
+            guard let colon = part.lastIndex(of: UInt8(ascii: ":")),
+                let count = Int(String(decoding: part[part.index(after: colon)...], as: UTF8.self)), count > 0
+            else { return nil }
+            counts.append(
+                FindingCount(code: FindingCode(rawValue: String(decoding: part[..<colon], as: UTF8.self)), count: count)
+            )
+        }
+        return counts
+    }
+
     static let page = 2000
+
+    /// Rows per INSERT: 16 parameters each, within every backend's limit (999 in older SQLite).
+    static let rowsPerInsert = 60
 
     private static func write(_ rows: [QualityScoreRow], generation: Int64, _ session: any SQLSession)
         throws(StoreError)
     {
-        for row in rows {
+        for start in stride(from: 0, to: rows.count, by: rowsPerInsert) {
+            let part = rows[start..<min(start + rowsPerInsert, rows.count)]
+            var parameters: [SQLValue] = []
+            parameters.reserveCapacity(part.count * 16)
+            let values = part.map { row in
+                let first = parameters.count + 1
+                parameters += [
+                    .text(row.key.countryCode), .text(row.key.partyID), .text(row.key.locationID),
+                    .integer(generation), .integer(Int64(row.evses)), .real(row.completeness),
+                    .real(row.correctness), .real(row.timeliness), .real(row.combined),
+                    .optional(row.staticLatencySeconds), .optional(row.dynamicLatencySeconds),
+                    .integer(Int64(row.staleEVSEs)), .integer(Int64(row.liveEVSEs)),
+                    .text(countsText(row.findingCounts)),
+                    .text(String(decoding: Finding.storedJSON(row.findings), as: UTF8.self)),
+                    .text(String(decoding: relatedJSON(row.related), as: UTF8.self)),
+                ]
+                return "(" + (first..<first + 16).map { "$\($0)" }.joined(separator: ", ") + ")"
+            }
             try session.execute(
                 """
-                INSERT INTO quality_scores (country_code, party_id, location_key, generation, record, related)
-                VALUES ($1, $2, $3, $4, $5, $6)
+                INSERT INTO quality_scores (country_code, party_id, location_key, generation, evses, completeness,
+                    correctness, timeliness, combined, static_latency, dynamic_latency, stale_evses, live_evses,
+                    finding_counts, findings, related)
+                VALUES \(values.joined(separator: ", "))
                 ON CONFLICT (country_code, party_id, location_key) DO UPDATE
-                SET generation = excluded.generation, record = excluded.record, related = excluded.related
-                """,
-                [
-                    .text(row.key.countryCode), .text(row.key.partyID), .text(row.key.locationID),
-                    .integer(generation), .text(String(decoding: row.record, as: UTF8.self)),
-                    .text(String(decoding: relatedJSON(row.related), as: UTF8.self)),
-                ])
+                SET generation = excluded.generation, evses = excluded.evses, completeness = excluded.completeness,
+                    correctness = excluded.correctness, timeliness = excluded.timeliness, combined = excluded.combined,
+                    static_latency = excluded.static_latency, dynamic_latency = excluded.dynamic_latency,
+                    stale_evses = excluded.stale_evses, live_evses = excluded.live_evses,
+                    finding_counts = excluded.finding_counts, findings = excluded.findings, related = excluded.related
+                """, parameters)
         }
     }
 

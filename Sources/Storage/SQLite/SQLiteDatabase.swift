@@ -225,7 +225,10 @@ final class SQLiteStatement {
     func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
     func optionalReal(_ column: Int32) -> Double? { isNull(column) ? nil : sqlite3_column_double(handle, column) }
 
+    /// The column as text; a REAL in the shortest form that reads back as the same `Double`
+    /// (SQLite's own text keeps 15 significant digits), as PostgreSQL writes one.
     func text(_ column: Int32) -> String? {
+        if sqlite3_column_type(handle, column) == SQLITE_FLOAT { return String(sqlite3_column_double(handle, column)) }
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }
         return String(cString: pointer)
     }
