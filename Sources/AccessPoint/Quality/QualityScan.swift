@@ -216,14 +216,16 @@ public struct QualityScan: Sendable {
                     point.longitude - longitudeMargin, point.longitude + longitudeMargin
                 ))
         }
-        return Self.crossRecordFindings(duplicates: duplicates, points: points)[location.key] ?? CrossRecord()
+        return Self.crossRecordFindings(duplicates: duplicates, points: points, of: location.key)[location.key]
+            ?? CrossRecord()
     }
 
-    /// Duplicate EVSE IDs and nearby locations of one operator as findings, by location,
+    /// Duplicate EVSE IDs and nearby locations of one operator as findings, by location (of
+    /// `only` alone, when given: a dense site's neighbours need not be paired with each other),
     /// whatever order the inputs came in.
     static func crossRecordFindings(
         duplicates: [(evseIDKey: String, location: LocationKey, position: Int)],
-        points: [(location: LocationKey, latitude: Double, longitude: Double)]
+        points: [(location: LocationKey, latitude: Double, longitude: Double)], of only: LocationKey? = nil
     ) -> [LocationKey: CrossRecord] {
         var result: [LocationKey: CrossRecord] = [:]
         var byKey: [String: [(location: LocationKey, position: Int)]] = [:]
@@ -231,7 +233,7 @@ public struct QualityScan: Sendable {
             byKey[duplicate.evseIDKey, default: []].append((duplicate.location, duplicate.position))
         }
         for (evseIDKey, places) in byKey {
-            for place in places {
+            for place in places where only == nil || place.location == only {
                 let others = places.filter { $0.location != place.location || $0.position != place.position }
                 result[place.location, default: CrossRecord()].findings.append(
                     Finding(
@@ -241,7 +243,7 @@ public struct QualityScan: Sendable {
                 result[place.location]!.related.formUnion(others.map(\.location).filter { $0 != place.location })
             }
         }
-        for (key, other, finding) in nearbyDuplicates(points) {
+        for (key, other, finding) in nearbyDuplicates(points, of: only) {
             result[key, default: CrossRecord()].findings.append(finding)
             result[key]!.related.insert(other)
         }
@@ -253,12 +255,12 @@ public struct QualityScan: Sendable {
         return result
     }
 
-    /// Pairs of one operator's locations within `duplicateDistance` (each pair both ways),
-    /// found through a grid of cells at least that wide, so each point is compared with its
-    /// neighbours only.
-    static func nearbyDuplicates(_ points: [(location: LocationKey, latitude: Double, longitude: Double)])
-        -> [(LocationKey, LocationKey, Finding)]
-    {
+    /// Pairs of one operator's locations within `duplicateDistance` (each pair both ways, or
+    /// those of `only`), found through a grid of cells at least that wide, so each point is
+    /// compared with its neighbours only.
+    static func nearbyDuplicates(
+        _ points: [(location: LocationKey, latitude: Double, longitude: Double)], of only: LocationKey? = nil
+    ) -> [(LocationKey, LocationKey, Finding)] {
         struct Cell: Hashable {
             var party: Int
             var row: Int
@@ -281,7 +283,7 @@ public struct QualityScan: Sendable {
         var grid: [Cell: [Int]] = [:]
         for index in points.indices { grid[cell(index), default: []].append(index) }
         var result: [(LocationKey, LocationKey, Finding)] = []
-        for (index, point) in points.enumerated() {
+        for (index, point) in points.enumerated() where only == nil || point.location == only {
             let here = GeoPoint(latitude: point.latitude, longitude: point.longitude)
             for rowOffset in -1...1 {
                 let centre = cell(index, rowOffset: rowOffset)

@@ -9,6 +9,7 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
     /// The connection string with any password hidden, fit to print.
     public let description: String
     let clock: RegistryClock
+    let dialect = LocationListSQL.Dialect.postgres
     let pool: PostgresPool
     let totals = ListTotals()
 

@@ -149,8 +149,8 @@ public struct QualityLedger: Sendable {
                 FROM evses e JOIN locations l ON l.id = e.location_id
                 WHERE l.publish AND NOT l.removed AND COALESCE(e.status, '') <> 'REMOVED'\(restriction)
                     AND e.evse_id_key IN (
-                        SELECT evse_id_key FROM evses WHERE evse_id_key IS NOT NULL
-                        GROUP BY evse_id_key HAVING COUNT(*) > 1)
+                        SELECT e.evse_id_key FROM evses e WHERE e.evse_id_key IS NOT NULL\(restriction)
+                        GROUP BY e.evse_id_key HAVING COUNT(*) > 1)
                 ORDER BY e.evse_id_key, l.country_code, l.party_id, l.location_key, e.position
                 """, keys.map { .text($0) }
             )
@@ -184,8 +184,24 @@ public struct QualityLedger: Sendable {
         }
         if let box {
             let first = parameters.count + 1
+            let (minLatitude, maxLatitude, minLongitude, maxLongitude) = (
+                "$\(first)", "$\(first + 1)", "$\(first + 2)", "$\(first + 3)"
+            )
+            // Narrowed by the spatial index, as the location list does (`LocationListSQL`): an
+            // operator may hold tens of thousands of locations, a box a few.
+            switch database.dialect {
+            case .sqlite:
+                restriction += """
+                     AND id IN (SELECT id FROM location_geo WHERE max_latitude >= \(minLatitude)
+                        AND min_latitude <= \(maxLatitude) AND max_longitude >= \(minLongitude)
+                        AND min_longitude <= \(maxLongitude))
+                    """
+            case .postgres:
+                restriction +=
+                    " AND point(longitude, latitude) <@ box(point(\(minLongitude), \(minLatitude)), point(\(maxLongitude), \(maxLatitude)))"
+            }
             restriction +=
-                " AND latitude BETWEEN $\(first) AND $\(first + 1) AND longitude BETWEEN $\(first + 2) AND $\(first + 3)"
+                " AND latitude BETWEEN \(minLatitude) AND \(maxLatitude) AND longitude BETWEEN \(minLongitude) AND \(maxLongitude)"
             parameters += [
                 .real(box.minLatitude), .real(box.maxLatitude), .real(box.minLongitude), .real(box.maxLongitude),
             ]

@@ -38,6 +38,8 @@ struct SQLRow: Sendable {
 
 /// Runs register transactions; each backend provides it.
 protocol SQLTransactions: Sendable {
+    /// Whose SQL: where the dialects differ (spatial indexes), statements are written per dialect.
+    var dialect: LocationListSQL.Dialect { get }
     /// Runs `body` in one transaction that sees a consistent register and serialises with other
     /// writers of the same rows: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T

@@ -20,6 +20,7 @@ import RegistryCore
 public final class SQLiteStore: Store, SQLTransactions {
     public let path: String
     let clock: RegistryClock
+    let dialect = LocationListSQL.Dialect.sqlite
     let memoryMapped: Bool
     /// Read connections, one per core, taken in turn: WAL lets them read side by side.
     private let readers: [SQLiteConnection]
