@@ -102,14 +102,14 @@ public struct TestDatabase: Sendable {
         return try await body()
     }
 
-    /// Cuts the connections of this test that wait for a lock inside a transaction that has
-    /// written; returns how many.
+    /// Cuts the connections of this test that wait for a lock inside a transaction (under
+    /// `whileLockedAgainstWrites`, only a write waits); returns how many.
     public func terminateConnectionsWaitingForALock() throws -> Int {
         guard let schema, let serverConninfo else { return 0 }
         let result = try LibPQConnection(conninfo: serverConninfo).query(
             """
             SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-            WHERE application_name = $1 AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL
+            WHERE application_name = $1 AND wait_event_type = 'Lock' AND xact_start IS NOT NULL
             """, [.text(schema)])
         return Int(result.int(0, 0))
     }

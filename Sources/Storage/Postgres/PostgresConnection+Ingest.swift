@@ -7,7 +7,7 @@ import RegistryCore
 /// a staging table and updated with set-based statements.
 extension PostgresConnection {
     /// Records the run (committed at once, so that even a failed run leaves its record), then
-    /// opens the run's transaction and its staging tables.
+    /// opens the run's transaction and its staging table (the connection's, made at its first run).
     func beginRun(_ start: IngestRunStart, now: Int64) throws(StoreError) -> Int64 {
         let client = try client()
         try requireSchema(client)
@@ -26,12 +26,12 @@ extension PostgresConnection {
         try client.execute(
             """
             BEGIN;
-            CREATE TEMPORARY TABLE staged_locations (
+            CREATE TEMPORARY TABLE IF NOT EXISTS staged_locations (
                 id bigint PRIMARY KEY, outcome text, version integer, location_id text, name text, address text,
                 city text, postal_code text, country text, latitude double precision, longitude double precision,
                 time_zone text, publish boolean, evse_count integer, connector_count integer, max_power_w bigint,
                 operator_last_updated bigint, content_hash bytea, document text, findings text, finding_count integer
-            ) ON COMMIT DROP;
+            ) ON COMMIT DELETE ROWS;
             """)
         return runID
     }
@@ -148,7 +148,10 @@ extension PostgresConnection {
                     document = s.document, findings = s.findings, finding_count = s.finding_count, last_run_id = $2
                 FROM staged_locations s WHERE l.id = s.id AND s.outcome = 'unchanged'
                 """, times)
-            try client.execute("TRUNCATE staged_locations")
+            // Emptied for the run's next batch; the commit empties its storage (ON COMMIT DELETE
+            // ROWS). A table made and dropped per run, or TRUNCATE, writes the catalogue each time:
+            // 1–2 ms of the server's time a push.
+            try client.execute("DELETE FROM staged_locations")
         }
         if !changedIDs.isEmpty {
             // Children of a changed location are replaced as a whole.
