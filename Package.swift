@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(name: "chargereg", dependencies: ["AccessPoint", "CLI", "Schemas", "HTTPServer", "Storage"]),
 
         .target(name: "TestFixtures", path: "Tests/TestFixtures"),
-        .target(name: "TestDatabases", dependencies: ["Storage"], path: "Tests/TestDatabases"),
+        .target(name: "TestDatabases", dependencies: ["Storage", "TestFixtures"], path: "Tests/TestDatabases"),
         .target(name: "TestHTTPClient", dependencies: ["TestFixtures"], path: "Tests/TestHTTPClient"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),

@@ -37,4 +37,25 @@ import Testing
         #expect(perMinute == [200, 200, 200, 200, 200, 429])
         #expect(status(application, "/api/v1/applications", at: 13) == 200)
     }
+
+    /// The table of buckets stays bounded by the busy clients: past 100,000 addresses, those whose
+    /// bucket has filled up again are forgotten, at most once a second; a busy one is kept.
+    @Test func addressesWhoseBucketFilledUpAgainAreForgotten() {
+        var limits = RateLimits()
+        limits.readsPerSecond = 10
+        limits.readBurst = 10
+        let limiter = RateLimiter(limits)
+        for _ in 0..<10 { _ = limiter.refusal(Self.request(from: "busy"), route: "/api/v1/locations", now: 0) }
+        for index in 0..<100_000 {
+            _ = limiter.refusal(Self.request(from: "client \(index)"), route: "/api/v1/locations", now: 0)
+        }
+        #expect(limiter.buckets == 100_001)
+        // Half a second later no bucket has filled up again (one token of ten is back).
+        _ = limiter.refusal(Self.request(from: "late"), route: "/api/v1/locations", now: 0.5)
+        #expect(limiter.buckets == 100_002)
+        // A second later every one-request bucket is full again, but the busy one, emptied at 0
+        // and asking again now, is not: the sweep keeps it alone.
+        _ = limiter.refusal(Self.request(from: "busy"), route: "/api/v1/locations", now: 1)
+        #expect(limiter.buckets == 1)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 
 @testable import Storage
 
@@ -53,9 +54,8 @@ public struct TestDatabase: Sendable {
     static func make(_ backend: TestBackend) async throws -> TestDatabase {
         switch backend {
         case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "store-\(UUID().uuidString).sqlite"
-            ).path
+            // A folder of its own: the store keeps its lock files beside the database.
+            let path = Fixtures.temporaryDirectory().appendingPathComponent("store.sqlite").path
             return TestDatabase(backend: backend, location: path, schema: nil, serverConninfo: nil)
         case .postgres:
             let server = try await PostgresTestServer.shared()
@@ -133,7 +133,7 @@ public struct TestDatabase: Sendable {
     func remove() {
         switch backend {
         case .sqlite:
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location + suffix) }
+            try? FileManager.default.removeItem(at: URL(fileURLWithPath: location).deletingLastPathComponent())
         case .postgres:
             guard let schema, let serverConninfo else { return }
             try? LibPQConnection(conninfo: serverConninfo).execute("DROP SCHEMA \(schema) CASCADE")

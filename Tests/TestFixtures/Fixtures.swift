@@ -39,10 +39,19 @@ public enum Fixtures {
         }
     }
 
-    /// A fresh temporary directory for one test.
+    /// A fresh temporary directory for one test, inside the test process's own folder.
     public static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("chargereg-test-\(UUID().uuidString)")
+        let url = processFolder.appendingPathComponent(UUID().uuidString)
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// This test process's folder of temporary files, removed when it exits (one that crashes or
+    /// is killed leaves it to the system's cleaning of the temporary folder).
+    static let processFolder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("chargereg-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: Fixtures.processFolder) }
+        return url
+    }()
 }

@@ -83,6 +83,9 @@ final class RateLimiter: Sendable {
         return response
     }
 
+    /// The buckets kept: one per address and kind seen lately.
+    var buckets: Int { state.withLock { $0.buckets.count } }
+
     private static func number(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
