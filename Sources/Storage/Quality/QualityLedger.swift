@@ -179,7 +179,10 @@ public struct QualityLedger: Sendable {
         var restriction = ""
         var parameters: [SQLValue] = []
         if let party {
-            restriction += " AND country_code = $1 AND party_id = $2"
+            // With a box, SQLite must take the rows from the R*Tree: `+` keeps its planner off the
+            // key index, which would read every location of the operator.
+            let key = box != nil && database.dialect == .sqlite ? "+" : ""
+            restriction += " AND \(key)country_code = $1 AND \(key)party_id = $2"
             parameters += [.text(party.countryCode), .text(party.partyID)]
         }
         if let box {
