@@ -55,4 +55,25 @@ import Testing
             #expect(found[written[1].key] == [])
         }
     }
+
+    /// A stored figure no scoring gives (written by hand or by another program) is an error
+    /// naming the location, never a trap when a scorecard adds it up.
+    @Test(arguments: TestBackend.available)
+    func figuresOutOfRangeAreRefused(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, database in
+            for (column, value) in [
+                ("combined", "'Infinity'"), ("completeness", "-5"), ("evses", "9223372036854775807"),
+                ("finding_counts", "'completeness.postal_code:9223372036854775807'"), ("live_evses", "-3"),
+            ] {
+                try await store.quality.save([Self.row("A", score: 50, findings: [])], generation: 1)
+                try database.execute(
+                    "UPDATE quality_scores SET \(column) = \(column == "combined" && backend == .sqlite ? "9e999" : value)"
+                )
+                let error = await #expect(throws: StoreError.self, "\(column)") {
+                    try await store.quality.forEachScorePage { _ in }
+                }
+                #expect("\(error.map { "\($0)" } ?? "")".contains("CL/ABC/A is unreadable (\(column) "), "\(column)")
+            }
+        }
+    }
 }

@@ -216,25 +216,39 @@ extension QualityLedger {
         return found
     }
 
-    private static let scoreColumns = """
-        country_code, party_id, location_key, evses, completeness, correctness, timeliness, combined, \
-        static_latency, dynamic_latency, stale_evses, live_evses, finding_counts
-        """
+    private static let scoreColumnNames = [
+        "country_code", "party_id", "location_key", "evses", "completeness", "correctness", "timeliness", "combined",
+        "static_latency", "dynamic_latency", "stale_evses", "live_evses", "finding_counts",
+    ]
+    private static let scoreColumns = scoreColumnNames.joined(separator: ", ")
 
-    /// A row of `scoreColumns`, then the findings and the related locations (or NULLs).
+    /// A row of `scoreColumns`, then the findings and the related locations (or NULLs). Every
+    /// figure is checked against its range: scorecards add them up, and a value no scoring gives
+    /// (an infinite score, a count near `Int.max`) would trap there.
     private static func score(_ row: SQLRow) throws(StoreError) -> QualityScoreRow {
         let key = LocationKey(countryCode: row.string(0), partyID: row.string(1), locationID: row.string(2))
-        func real(_ index: Int) -> Double? { row.text(index).flatMap { Double($0) } }
-        func count(_ index: Int) -> Int? { row.int(index).flatMap { Int(exactly: $0) } }
-        guard let evses = count(3), let completeness = real(4), let correctness = real(5), let timeliness = real(6),
-            let combined = real(7), let stale = count(10), let live = count(11), let counts = counts(row.string(12))
-        else {
-            throw StoreError.query("the stored quality score of \(key) is unreadable; run chargereg quality --rescan")
+        func unreadable(_ index: Int) -> StoreError {
+            StoreError.query(
+                "the stored quality score of \(key) is unreadable (\(scoreColumnNames[index]) '\(row.text(index) ?? "NULL")'); run chargereg quality --rescan"
+            )
         }
+        func real(_ index: Int) throws(StoreError) -> Double {
+            // 0–100, and the last bits a weighted sum can leave over (100.00000000000001).
+            guard let value = row.text(index).flatMap({ Double($0) }), (-1...101).contains(value) else {
+                throw unreadable(index)
+            }
+            return value
+        }
+        func count(_ index: Int) throws(StoreError) -> Int {
+            guard let value = row.int(index), (0...maximumCount).contains(value) else { throw unreadable(index) }
+            return Int(value)
+        }
+        guard let counts = counts(row.string(12)) else { throw unreadable(12) }
         return QualityScoreRow(
-            key: key, evses: evses, completeness: completeness, correctness: correctness, timeliness: timeliness,
-            combined: combined, staticLatencySeconds: row.int(8), dynamicLatencySeconds: row.int(9), staleEVSEs: stale,
-            liveEVSEs: live, findingCounts: counts, findings: row.text(13).map { Finding.stored(Array($0.utf8)) } ?? [],
+            key: key, evses: try count(3), completeness: try real(4), correctness: try real(5),
+            timeliness: try real(6), combined: try real(7), staticLatencySeconds: row.int(8),
+            dynamicLatencySeconds: row.int(9), staleEVSEs: try count(10), liveEVSEs: try count(11),
+            findingCounts: counts, findings: row.text(13).map { Finding.stored(Array($0.utf8)) } ?? [],
             related: row.text(14).map { keys(Array($0.utf8)) } ?? [])
     }
 
@@ -248,7 +262,8 @@ extension QualityLedger {
         var counts: [FindingCount] = []
         for part in text.utf8.split(separator: UInt8(ascii: " ")) {
             guard let colon = part.lastIndex(of: UInt8(ascii: ":")),
-                let count = Int(String(decoding: part[part.index(after: colon)...], as: UTF8.self)), count > 0
+                let count = Int(String(decoding: part[part.index(after: colon)...], as: UTF8.self)),
+                (1...Int(maximumCount)).contains(count)
             else { return nil }
             counts.append(
                 FindingCount(code: FindingCode(rawValue: String(decoding: part[..<colon], as: UTF8.self)), count: count)
@@ -258,6 +273,10 @@ extension QualityLedger {
     }
 
     static let page = 2000
+
+    /// The largest count a stored score may hold (EVSEs, findings of a rule): far above any
+    /// location's, and a national sum of them stays far from overflowing.
+    static let maximumCount: Int64 = 1 << 31
 
     /// Rows per INSERT: 16 parameters each, within every backend's limit (999 in older SQLite).
     static let rowsPerInsert = 60

@@ -74,18 +74,23 @@ enum QualityCommand: RegistryCommand {
             defer { shown.finish() }
             if arguments.value("--quality-policy") == nil || arguments.flag("--record") {
                 let monitor = QualityMonitor(store: store, rulebook: rulebook)
-                var scanned: QualityMonitor.Scanned?
-                while scanned == nil {
+                let scanned: QualityMonitor.Scanned
+                while true {
                     // The server's monitor holds the lock for a step at a time: wait for it.
-                    (scanned, _) =
-                        try await store.exclusively("quality-scan") {
+                    if let (step, _) = try await store.exclusively(
+                        "quality-scan",
+                        {
                             try await monitor.update(after: nil, rescan: arguments.flag("--rescan")) {
                                 shown.update(count: $0)
                             }
-                        } ?? (nil, .nothing)
-                    if scanned == nil { try await Task.sleep(for: .milliseconds(200)) }
+                        })
+                    {
+                        scanned = step
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(200))
                 }
-                result = try await monitor.result(of: scanned!, at: RegistryClock.system.now())
+                result = try await monitor.result(of: scanned, at: RegistryClock.system.now())
             } else {
                 result = try await QualityScan(store: store, rulebook: rulebook).run { shown.update(count: $0) }
             }

@@ -122,6 +122,9 @@ enum ServeCommand: RegistryCommand {
         }
         var qualityInterval = 2
         try whole("--quality-interval", &qualityInterval)
+        guard qualityInterval <= 86_400 else {
+            throw UsageError(command: spec.name, message: "--quality-interval: at most 86400 (a day)")
+        }
         var rescanHours = 24
         try whole("--quality-rescan-hours", &rescanHours)
         guard rescanHours <= 8760 else {
