@@ -55,9 +55,12 @@ extension PostgresConnection {
                         ))
                 }
             },
-            count: { sql, values throws(StoreError) in
-                Int(try client.query(dynamic: sql, values.map(PostgresValue.init)).int(0, 0))
-            })
+            count: count)
+    }
+
+    /// The one integer a `count(*)` answers.
+    func count(_ sql: String, _ values: [LocationListSQL.Value]) throws(StoreError) -> Int {
+        Int(try client().query(dynamic: sql, values.map(PostgresValue.init)).int(0, 0))
     }
 
     /// Each version's document is the one its successor replaced; the last is the current one.

@@ -16,9 +16,7 @@ extension PostgresConnection {
         let rows = try client.query(dynamic: sql.page, sql.pageValues.map(PostgresValue.init))
         let items = (0..<rows.count).map { Self.storedLocation(rows, $0) }
         let last = rows.count > 0 ? rows.int(rows.count - 1, 14) : 0
-        let total = try totals.total(for: sql.count + "\u{1F}" + "\(sql.countValues)") { () throws(StoreError) in
-            Int(try client.query(dynamic: sql.count, sql.countValues.map(PostgresValue.init)).int(0, 0))
-        }
+        let total = try totals.total(sql.count, sql.countValues, count: count)
         return SenderPage(
             items: items, total: total,
             next: items.count == limit

@@ -20,6 +20,10 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
         description = PostgresConninfo.redacted(conninfo)
         self.clock = clock
         pool = PostgresPool(conninfo: conninfo, maximumConnections: maximumConnections)
+        totals.countInBackground { [weak self] sql, values in
+            guard let self else { throw StoreError.unavailable("the store is closed") }
+            return try await read { try await $0.count(sql, values) }
+        }
     }
 
     /// Runs `body` on a pooled connection, marking the connection broken if it was lost.

@@ -17,11 +17,7 @@ extension SQLiteConnection {
             items.append(location)
             last = SenderCursor(changedAt: location.changedAt.microseconds, rowID: rows.int(14))
         }
-        let total = try totals.total(for: sql.count + "\u{1F}" + "\(sql.countValues)") { () throws(StoreError) in
-            let count = try db.statement(sql.count).bind(sql.countValues.map(SQLiteValue.init))
-            defer { count.reset() }
-            return try count.step() ? Int(count.int(0)) : 0
-        }
+        let total = try totals.total(sql.count, sql.countValues, count: count)
         return SenderPage(items: items, total: total, next: items.count == limit ? last : nil)
     }
 

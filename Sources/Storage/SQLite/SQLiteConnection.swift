@@ -490,11 +490,14 @@ actor SQLiteConnection {
                 }
                 return candidates
             },
-            count: { sql, values throws(StoreError) in
-                let statement = try db.statement(sql).bind(values.map(SQLiteValue.init))
-                defer { statement.reset() }
-                return try statement.step() ? Int(statement.int(0)) : 0
-            })
+            count: count)
+    }
+
+    /// The one integer a `count(*)` answers.
+    func count(_ sql: String, _ values: [LocationListSQL.Value]) throws(StoreError) -> Int {
+        let statement = try db().statement(sql).bind(values.map(SQLiteValue.init))
+        defer { statement.reset() }
+        return try statement.step() ? Int(statement.int(0)) : 0
     }
 
     /// Each version's document is the one its successor replaced; the last is the current one.

@@ -45,6 +45,10 @@ public final class SQLiteStore: Store, SQLTransactions {
         }
         let openWriter = { @Sendable in try SQLiteConnection(path: path, label: "sqlite.writer") }
         writers = WriterQueue(idle: try openWriter(), open: openWriter)
+        totals.countInBackground { [weak self] sql, values in
+            guard let self else { throw StoreError.unavailable("the store is closed") }
+            return try await reader.count(sql, values)
+        }
     }
 
     public func migrate() async throws -> [MigrationStatus] {

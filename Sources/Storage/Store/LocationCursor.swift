@@ -87,10 +87,7 @@ extension LocationListSQL {
         }
         let page = sql.page(after: after, limit: limit)
         let items = try rows(page.sql, page.values).map { ListedLocation(location: $0, distanceMeters: nil) }
-        let counting = sql.count
-        let total = try totals.total(for: counting.sql + "\u{1F}" + "\(counting.values)") { () throws(StoreError) in
-            try count(counting.sql, counting.values)
-        }
+        let total = try totals.total(sql.count.sql, sql.count.values, count: count)
         let next = items.count == limit ? items.last.map { LocationCursor.after($0.location.key) } : nil
         return LocationPage(items: items, total: total, next: next)
     }
