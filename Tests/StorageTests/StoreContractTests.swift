@@ -354,6 +354,45 @@ import Testing
             await other.close()
         }
     }
+
+    /// Requests read on connections of their own: with every write connection held by an ingest
+    /// run (SQLite has one writer, PostgreSQL's work pool four) and an exclusive task under way,
+    /// a location, a list page, an EVSE and the register still answer.
+    @Test(arguments: TestBackend.available)
+    func requestsAreAnsweredWhileEveryWriteConnectionIsHeld(_ backend: TestBackend) async throws {
+        try await backend.withStore { store, _ in
+            _ = try await Self.ingest([Self.incoming(id: "A")], into: store)
+            var sessions: [any IngestSession] = []
+            for index in 0..<(backend == .sqlite ? 1 : 4) {
+                sessions.append(try await store.beginIngest(IngestRunStart(kind: .push, source: "held \(index)")))
+            }
+            let inside = AsyncStream<Void>.makeStream()
+            let release = AsyncStream<Void>.makeStream()
+            let task = Task {
+                try await store.exclusively("quality-scan") {
+                    inside.continuation.yield()
+                    for await _ in release.stream { break }
+                }
+            }
+            for await _ in inside.stream { break }
+            let answered = Atomic<Bool>(false)
+            let reads = Task {
+                let key = LocationKey(countryCode: "CL", partyID: "ABC", locationID: "A")
+                #expect(try await store.location(key) != nil)
+                #expect(try await store.listLocations(LocationFilter(), cursor: nil, limit: 5).items.count == 1)
+                #expect(try await store.locations(withEVSE: EVSEID.lookupKey("CL*ABC*EA1")).count == 1)
+                _ = try await store.register.snapshot()
+                answered.store(true, ordering: .relaxed)
+            }
+            for _ in 0..<600 where !answered.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(100)) }
+            let answeredWhileHeld = answered.load(ordering: .relaxed)
+            release.continuation.yield()
+            _ = try await task.value
+            for session in sessions { _ = try await session.abandon(error: "test", IngestRunSummary()) }
+            try await reads.value
+            #expect(answeredWhileHeld)
+        }
+    }
 }
 
 /// A clock that advances one second per reading.

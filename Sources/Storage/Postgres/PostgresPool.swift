@@ -4,14 +4,17 @@
 actor PostgresPool {
     let conninfo: String
     let maximumConnections: Int
+    /// Names the pool's connections' executors (`postgres.work.2`).
+    let label: String
     private var idle: [(connection: PostgresConnection, generation: Int)] = []
     private var opened = 0
     private var generation = 0
     private var waiters: [CheckedContinuation<(PostgresConnection, Int), Never>] = []
 
-    init(conninfo: String, maximumConnections: Int) {
+    init(conninfo: String, maximumConnections: Int, label: String) {
         self.conninfo = conninfo
         self.maximumConnections = max(1, maximumConnections)
+        self.label = label
     }
 
     /// A connection for the caller's exclusive use until `release`.
@@ -22,7 +25,7 @@ actor PostgresPool {
         }
         if opened < maximumConnections {
             opened += 1
-            return (PostgresConnection(conninfo: conninfo, label: "postgres.\(opened)"), generation)
+            return (PostgresConnection(conninfo: conninfo, label: "postgres.\(label).\(opened)"), generation)
         }
         let (connection, connected) = await withCheckedContinuation { waiters.append($0) }
         if connected < generation { await connection.disconnect() }

@@ -2,32 +2,45 @@ import RegistryCore
 import Synchronization
 
 /// The production store (DESIGN.md): PostgreSQL over libpq, for several stateless instances on
-/// one database. Reads and ingests use a small pool of connections; a read that fails because
-/// the connection dropped is retried once on a fresh connection; an ingest that lost its
-/// connection fails with `.disconnected` (nothing of it committed), so its caller can run it again.
+/// one database. A read that fails because the connection dropped is retried once on a fresh
+/// connection; an ingest that lost its connection fails with `.disconnected` (nothing of it
+/// committed), so its caller can run it again.
+///
+/// Connections by kind of work, each kind its own small pool, so that a request never waits for
+/// a connection behind background work (as on SQLite, whose readers nothing else holds):
+/// - `requests`: the short reads that answer requests;
+/// - `work`: ingest runs (each push holds one until it commits), transactions, long reads (a
+///   scan, a dump) and background counts;
+/// - `locks`: the connections that hold an exclusive task's advisory lock while it runs.
 public final class PostgresStore: Store, SQLTransactions, CustomStringConvertible {
     /// The connection string with any password hidden, fit to print.
     public let description: String
     let clock: RegistryClock
     let dialect = LocationListSQL.Dialect.postgres
-    let pool: PostgresPool
+    let requests: PostgresPool
+    let work: PostgresPool
+    let locks: PostgresPool
     let totals = ListTotals()
 
     /// `conninfo` is a `postgres://` URL or libpq `key=value` pairs; nothing connects until the
-    /// first use.
-    public init(conninfo: String, maximumConnections: Int = 4, clock: RegistryClock = .system) throws(StoreError) {
+    /// first use. Each pool opens up to `connectionsPerPool` connections as they are needed.
+    public init(conninfo: String, connectionsPerPool: Int = 4, clock: RegistryClock = .system) throws(StoreError) {
         try PostgresConninfo.validate(conninfo)
         description = PostgresConninfo.redacted(conninfo)
         self.clock = clock
-        pool = PostgresPool(conninfo: conninfo, maximumConnections: maximumConnections)
+        requests = PostgresPool(conninfo: conninfo, maximumConnections: connectionsPerPool, label: "request")
+        work = PostgresPool(conninfo: conninfo, maximumConnections: connectionsPerPool, label: "work")
+        locks = PostgresPool(conninfo: conninfo, maximumConnections: connectionsPerPool, label: "lock")
         totals.countInBackground { [weak self] sql, values in
             guard let self else { throw StoreError.unavailable("the store is closed") }
-            return try await read { try await $0.count(sql, values) }
+            return try await read(on: work) { try await $0.count(sql, values) }
         }
     }
 
-    /// Runs `body` on a pooled connection, marking the connection broken if it was lost.
-    func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// Runs `body` on a connection of `pool`, marking the connection broken if it was lost.
+    func withConnection<T: Sendable>(on pool: PostgresPool, _ body: (PostgresConnection) async throws -> T)
+        async throws -> T
+    {
         let (connection, generation) = await pool.acquire()
         do {
             let result = try await body(connection)
@@ -42,28 +55,31 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
         }
     }
 
-    /// A read: retried once on a fresh connection when the connection dropped.
-    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// A read (a request's, unless `pool` says otherwise): retried once on a fresh connection
+    /// when the connection dropped.
+    func read<T: Sendable>(on pool: PostgresPool? = nil, _ body: (PostgresConnection) async throws -> T)
+        async throws -> T
+    {
         do {
-            return try await withConnection(body)
+            return try await withConnection(on: pool ?? requests, body)
         } catch StoreError.disconnected {
-            return try await withConnection(body)
+            return try await withConnection(on: pool ?? requests, body)
         }
     }
 
     public func migrate() async throws -> [MigrationStatus] {
         let now = clock.now().microseconds
-        return try await read { try await $0.migrate(now: now) }
+        return try await read(on: work) { try await $0.migrate(now: now) }
     }
 
     public func beginIngest(_ start: IngestRunStart) async throws -> any IngestSession {
-        let (connection, generation) = await pool.acquire()
+        let (connection, generation) = await work.acquire()
         do {
             let runID = try await connection.beginRun(start, now: clock.now().microseconds)
             return PostgresIngestSession(
                 store: self, connection: connection, generation: generation, runID: runID)
         } catch {
-            await pool.release(connection, generation: generation, broken: error.isConnectionLoss)
+            await work.release(connection, generation: generation, broken: error.isConnectionLoss)
             throw error
         }
     }
@@ -130,7 +146,17 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
     public var quality: QualityLedger { QualityLedger(database: self) }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await read(on: work) { try await $0.registerTransaction(body) }
+    }
+
+    /// A request's consistent read: PostgreSQL's reads never wait for writers, so a plain
+    /// transaction on a request connection is one snapshot enough.
+    func readOnly<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await read { try await $0.registerTransaction(body) }
+    }
+
+    func bulkRead<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await read(on: work) { try await $0.registerTransaction(body) }
     }
 
     public func stats(publishedOnly: Bool) async throws -> RegistryStats {
@@ -142,7 +168,7 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
     {
         // A retry resumes after the last location delivered, so none is delivered twice.
         let last = Mutex<LocationKey?>(nil)
-        try await read { connection in
+        try await read(on: work) { connection in
             let resumeAfter = last.withLock { $0 }
             try await connection.forEachLocation(query, after: resumeAfter) { location in
                 try body(location)
@@ -153,7 +179,7 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
 
     public func exclusively<T: Sendable>(_ task: String, _ body: @Sendable () async throws -> T) async throws -> T? {
         try ExclusiveTask.check(task)
-        return try await withConnection { connection in
+        return try await withConnection(on: locks) { connection in
             guard try await connection.tryLock(task) else { return nil }
             do {
                 let result = try await body()
@@ -167,7 +193,7 @@ public final class PostgresStore: Store, SQLTransactions, CustomStringConvertibl
     }
 
     public func close() async {
-        await pool.close()
+        for pool in [requests, work, locks] { await pool.close() }
     }
 }
 
@@ -200,7 +226,7 @@ final class PostgresIngestSession: IngestSession {
     deinit {
         // A session dropped without finish or abandon: roll back and give the connection back.
         guard !released.withLock({ $0 }) else { return }
-        let (pool, connection, generation) = (store.pool, connection, generation)
+        let (pool, connection, generation) = (store.work, connection, generation)
         Task {
             await connection.disconnect()
             await pool.release(connection, generation: generation, broken: true)
@@ -249,6 +275,6 @@ final class PostgresIngestSession: IngestSession {
                 defer { value = true }; return value
             })
         else { return }
-        await store.pool.release(connection, generation: generation, broken: broken)
+        await store.work.release(connection, generation: generation, broken: broken)
     }
 }

@@ -52,18 +52,8 @@ protocol SQLTransactions: Sendable {
 }
 
 extension SQLTransactions {
-    /// PostgreSQL's reads never wait for writers: a plain transaction is one snapshot enough.
-    func readOnly<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await transaction(body)
-    }
-
     /// `bulkRead` for a long read, `readOnly` for a short one.
     func read<T: Sendable>(bulk: Bool, _ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
         bulk ? try await bulkRead(body) : try await readOnly(body)
-    }
-
-    /// PostgreSQL's pool gives every caller a connection of its own already.
-    func bulkRead<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await readOnly(body)
     }
 }
