@@ -8,8 +8,12 @@ p99 under 100 ms and max under 500 ms for each probe under each workload.
 
 For each backend (SQLite, and PostgreSQL when available) this starts `chargereg serve
 --rate-limit 0` on a register loaded with a generated national dataset and measures three probes,
-each issued back to back on its own keep-alive connection by its own thread and timed with
-time.perf_counter() (a reconnect counts in the request's time; errors are counted apart):
+each on its own keep-alive connection by its own thread, timed with time.perf_counter() (a
+reconnect counts in the request's time; errors are counted apart). Each probe sends --probe-rate
+requests a second (default 50) on a fixed schedule and counts a request's time from when it was
+due, not from when it was sent, so that a stall is measured in full however few requests it
+delays (no coordinated omission); --probe-rate 0 sends them back to back instead, which measures
+the probes' own saturating load as much as the workload:
 
   * GET /api/v1/healthz
   * GET /api/v1/evses/{evse_id}, a real EVSE ID of the dataset (drawn at random from a sample)
@@ -30,8 +34,9 @@ a freshly started server whose own start-up quality scan has finished:
   4. pushes: OCPI PATCHes of one connector at a steady --push-rate (default 200) a second to the
      Receiver, from a separate process (so the pusher does not share the probes' interpreter),
      for --push-seconds; pushes refused or failed are counted. The server rescores the pushed
-     locations as they arrive (every 2 s); afterwards one more push measures how long its
-     operator's scorecard takes to show it (its `computed_at` moves on).
+     locations as they arrive (every 2 s). How long the operator's scorecard takes to show one
+     push (its `computed_at` moves on) is measured before the stream, on the idle server, and
+     after it, when the monitor has the stream's backlog to work through first.
 
 The workloads run in the order idle, scan, pushes, pull, ingest on one register per backend (each
 changes the register a little; the pull comes before the file ingest so that it has changes to
@@ -185,14 +190,16 @@ class Serve:
 
 
 class Prober:
-    """One thread per probe kind, each sending its requests back to back on a keep-alive
-    connection; every answer is kept with its start time, so that a window can be chosen after."""
+    """One thread per probe kind, each sending its requests on a keep-alive connection, `rate` a
+    second on a schedule (timed from when each was due) or back to back (`rate` 0); every answer is
+    kept with its start time, so that a window can be chosen after."""
 
-    def __init__(self, port, evse_ids, seed=1):
-        self.port, self.evse_ids, self.seed = port, evse_ids, seed
+    def __init__(self, port, evse_ids, rate, seed=1):
+        self.port, self.evse_ids, self.rate, self.seed = port, evse_ids, rate, seed
         self.samples = {probe: [] for probe in PROBES}
         self.errors = {probe: [] for probe in PROBES}
         self.stopping = threading.Event()
+        self.stop_at = None
 
     def target(self, probe, randomness):
         if probe == "healthz":
@@ -205,11 +212,24 @@ class Prober:
         randomness = random.Random(self.seed * 100 + index)
         samples, errors = self.samples[probe], self.errors[probe]
         connection = None
-        while not self.stopping.is_set():
+        first, sent = time.perf_counter(), 0
+        while True:
+            started = time.perf_counter()
+            if self.rate:
+                # Every request due before the end is sent, however late, so that a stall at the
+                # end of a window is measured too.
+                due = first + sent / self.rate
+                if self.stopping.is_set() and due > self.stop_at:
+                    break
+                sent += 1
+                if due > started:
+                    time.sleep(due - started)
+                started = due
+            elif self.stopping.is_set():
+                break
             target = self.target(probe, randomness)
             if connection is None:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            started = time.perf_counter()
             try:
                 connection.request("GET", target)
                 response = connection.getresponse()
@@ -238,6 +258,7 @@ class Prober:
         return self
 
     def __exit__(self, *failure):
+        self.stop_at = time.perf_counter()
         self.stopping.set()
         for thread in self.threads:
             thread.join(120)
@@ -430,7 +451,7 @@ class Latency:
     def measure(self, server, workload):
         """Probes `server` through a warm-up and then `workload()`, which returns its window
         (perf_counter start and end) and a description; the probes started in the window count."""
-        with Prober(server.port, self.evse_ids) as prober:
+        with Prober(server.port, self.evse_ids, self.options.probe_rate) as prober:
             time.sleep(WARM_UP_SECONDS)
             start, end, description = workload()
         server.watch.poll()
@@ -516,6 +537,7 @@ class Latency:
     def pushes(self, database, postgres, notes):
         with Serve(self, database, "pushes") as server:
             server.wait_for_scans(1)
+            idle_delay = self.scorecard_delay(server)
             result = {}
 
             def workload():
@@ -537,7 +559,8 @@ class Latency:
             if result["examples"]:
                 push += "; e.g. " + "; ".join(f"`{example[:200]}`" for example in result["examples"])
             notes.append(push)
-            notes.append(f"pushes: one more push reached its operator's scorecard after "
+            notes.append(f"pushes: one push reached its operator's scorecard after **{idle_delay:.1f} s** on the "
+                         f"idle server before the stream, and one more after the stream after "
                          f"**{self.scorecard_delay(server):.1f} s** (the server looks for changes every 2 s)")
             self.server_notes("pushes", server, notes)
         return row
@@ -622,7 +645,9 @@ class Latency:
             "",
             f"Probe latency while background work runs: p50 / p99 / max in ms (n = requests answered 200 in the "
             f"window); **bold** is over the target (p99 {TARGET_P99_MS} ms, max {TARGET_MAX_MS} ms) or errors. Each "
-            f"probe runs back to back on its own keep-alive connection. Main dataset: `chargereg generate "
+            f"probe runs on its own keep-alive connection, "
+            + (f"{self.options.probe_rate} requests a second, each timed from when it was due"
+               if self.options.probe_rate else "back to back") + f". Main dataset: `chargereg generate "
             f"--locations {self.main['locations']} --seed 1` ({self.main['locations']:,} locations, "
             f"{self.main['evses']:,} EVSEs); second: `--locations {self.second['locations']} --seed 2` "
             f"({self.second['evses']:,} EVSEs). Pushing and pulled operator: {self.code}. "
@@ -690,12 +715,15 @@ def main():
     parser.add_argument("--push-seconds", type=int, default=10,
                         help="seconds of the pushes and of the idle baseline (default 10)")
     parser.add_argument("--push-rate", type=int, default=200, help="pushes a second (default 200)")
+    parser.add_argument("--probe-rate", type=int, default=50,
+                        help="requests a second of each probe (default 50; 0: back to back)")
     parser.add_argument("--out", help="write the Markdown tables here (default: standard output)")
     options = parser.parse_args()
     options.backends = [b.strip() for b in options.backends.split(",") if b.strip()]
     for name, value, least in (("--locations", options.locations, 10),
                                ("--second-locations", options.second_locations, 10),
-                               ("--push-seconds", options.push_seconds, 1), ("--push-rate", options.push_rate, 1)):
+                               ("--push-seconds", options.push_seconds, 1), ("--push-rate", options.push_rate, 1),
+                               ("--probe-rate", options.probe_rate, 0)):
         if value < least:
             parser.error(f"{name} must be at least {least}, not {value}")
     unknown = [b for b in options.backends if b not in bench.BACKENDS]

@@ -103,7 +103,7 @@ import Testing
         let table = Fixtures.temporaryDirectory().appendingPathComponent("latency.md")
         let arguments = [
             script, "--locations", "300", "--second-locations", "100", "--push-seconds", "1", "--push-rate", "20",
-            "--binary", CommandLineTests.binary.path, "--out", table.path,
+            "--probe-rate", "200", "--binary", CommandLineTests.binary.path, "--out", table.path,
         ]
         let result = try await Self.onEveryBackend(arguments)
         #expect(result.status == 0, "\(result.stderr)")

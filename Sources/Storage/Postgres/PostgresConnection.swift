@@ -8,6 +8,8 @@ actor PostgresConnection {
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     let conninfo: String
     private var connection: LibPQConnection?
+    /// Whether this connection has seen the migrated schema (asked once per connection).
+    private var schemaSeen = false
     /// Refusals of the ingest under way, written when it ends.
     var pendingRefusals: [IngestRefusal] = []
     /// Kind and source of the ingest under way, for the rows it creates.
@@ -22,6 +24,7 @@ actor PostgresConnection {
     func client() throws(StoreError) -> LibPQConnection {
         if let connection, connection.isUsable { return connection }
         connection = nil
+        schemaSeen = false
         let fresh = try LibPQConnection(conninfo: conninfo)
         connection = fresh
         return fresh
@@ -78,10 +81,12 @@ actor PostgresConnection {
     }
 
     func requireSchema(_ client: LibPQConnection) throws(StoreError) {
+        guard !schemaSeen else { return }
         let check = try client.query("SELECT to_regclass('schema_migrations') IS NOT NULL")
         guard check.count == 1, check.bool(0, 0) else {
             throw StoreError.migration("the database has no schema yet; run 'chargereg migrate' first")
         }
+        schemaSeen = true
     }
 
     // MARK: - Advisory locks

@@ -47,7 +47,7 @@ public final class SQLiteStore: Store, SQLTransactions {
         writers = WriterQueue(idle: try openWriter(), open: openWriter)
         totals.countInBackground { [weak self] sql, values in
             guard let self else { throw StoreError.unavailable("the store is closed") }
-            return try await reader.count(sql, values)
+            return try await withOwnConnection { try await $0.count(sql, values) }
         }
     }
 
