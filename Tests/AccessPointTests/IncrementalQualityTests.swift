@@ -212,6 +212,54 @@ import Testing
         }
     }
 
+    /// A change after a quiet step reaches its operator's scorecard in the step that rescores it;
+    /// under a stream of changes a large operator's is added up again only every few steps.
+    @Test func aChangeAfterAQuietStepIsAddedUpAtOnceAndAStreamWaits() async throws {
+        try await TestBackend.sqlite.withStore { store, _ in
+            let vlt = try PartyCode(parsing: "CL*VLT")
+            var monitor = QualityMonitor(store: store, rulebook: .standard)
+            // Five locations at two additions a step: added up every third step of a stream.
+            monitor.additionsPerStep = 2
+            // Kilometres apart, with EVSE IDs of their own: no location names another.
+            func location(_ id: Int, amperage: Int = 16) -> String {
+                """
+                {"country_code": "CL", "party_id": "VLT", "id": "L\(id)", "publish": true, "name": "Sitio \(id)",
+                 "address": "Av. \(id)", "city": "Santiago", "postal_code": "8320000", "country": "CHL",
+                 "coordinates": {"latitude": "-33.\(40 + id)", "longitude": "-70.6\(id)"},
+                 "time_zone": "America/Santiago", "last_updated": "2026-01-01T00:00:00Z",
+                 "evses": [{"uid": "\(id)-1", "evse_id": "CL*VLT*E\(id)", "status": "AVAILABLE",
+                   "last_updated": "2026-01-01T00:00:00Z",
+                   "connectors": [{"id": "1", "standard": "IEC_62196_T2", "format": "SOCKET",
+                     "power_type": "AC_3_PHASE", "max_voltage": 230, "max_amperage": \(amperage),
+                     "last_updated": "2026-01-01T00:00:00Z"}]}]}
+                """
+            }
+            var amperage = 16
+            func change() async throws {
+                amperage += 1
+                try await Self.deliver([location(1, amperage: amperage)], party: vlt, full: false, store)
+            }
+            try await Self.deliver((1...5).map { location($0) }, party: vlt, full: true, store)
+            var (scanned, work) = await monitor.step(after: nil, log: { _ in })
+            #expect(work == .fullScan(5))
+            var waiting: [Bool] = []
+            for _ in 0..<5 {
+                try await change()
+                (scanned, work) = await monitor.step(after: scanned, log: { _ in })
+                #expect(work == .rescored(1))
+                waiting.append(try #require(scanned).stale.contains("CL*VLT"))
+            }
+            #expect(waiting == [false, true, true, false, true])
+            (scanned, work) = await monitor.step(after: scanned, log: { _ in })
+            #expect(work == .rescored(0) && scanned?.stale.isEmpty == true)
+            (scanned, work) = await monitor.step(after: scanned, log: { _ in })
+            #expect(work == .nothing)
+            try await change()
+            (scanned, work) = await monitor.step(after: scanned, log: { _ in })
+            #expect(work == .rescored(1) && scanned?.stale.isEmpty == true)
+        }
+    }
+
     static func deliver(_ locations: [String], party: PartyCode, full: Bool, _ store: any Store) async throws {
         let file = Fixtures.temporaryDirectory().appendingPathComponent("delivery.json")
         try Data(("[" + locations.joined(separator: ",") + "]").utf8).write(to: file)

@@ -25,11 +25,11 @@ public struct QualityMonitor: Sendable {
     public var rescanAge: Int64
     /// Queued locations beyond which one full scan is cheaper than rescoring them one by one.
     public var incrementalLimit = 5000
-    /// Adding up an operator's scorecard reads all its stored scores (about 15 µs each). Under a
-    /// steady stream of changes an operator's is added up again once it has waited
-    /// ⌈locations / this⌉ steps (66,000 locations: every 4th step, about a second's work in 8 s),
-    /// so that no large operator keeps a core busy; when the changes stop, every scorecard
-    /// catches up at the next step.
+    /// Adding up an operator's scorecard reads all its stored scores (about 15 µs each). A change
+    /// after a quiet step is added up at once; under a steady stream of changes an operator's is
+    /// added up again once it has waited ⌈locations / this⌉ steps (66,000 locations: every 4th
+    /// step, about a second's work in 8 s), so that no large operator keeps a core busy; when the
+    /// changes stop, every scorecard catches up at the next step.
     public var additionsPerStep = 20_000
 
     public init(
@@ -56,6 +56,9 @@ public struct QualityMonitor: Sendable {
         var stale: Set<String> = []
         /// The steps each stale scope has waited.
         var waited: [String: Int] = [:]
+        /// The scopes whose locations the last step rescored: a change to one of them is part of
+        /// a stream.
+        var changedLastStep: Set<String> = []
     }
 
     /// What a step did.
@@ -190,23 +193,28 @@ public struct QualityMonitor: Sendable {
                 return (Scanned(generation: generation, cards: cards, recordedAt: now), .rescored(affected.count))
             }
             next.generation = generation
-            next.stale.formUnion(affected.map(QualityScan.scope(of:)))
+            let changedScopes = Set(affected.map(QualityScan.scope(of:)))
+            next.stale.formUnion(changedScopes)
             for scope in next.stale { next.waited[scope, default: 0] += 1 }
             let due = next.stale.filter {
-                next.waited[$0, default: 0] * additionsPerStep >= next.cards[$0]?.locations ?? 0
+                !next.changedLastStep.contains($0)
+                    || next.waited[$0, default: 0] * additionsPerStep >= next.cards[$0]?.locations ?? 0
             }
+            next.changedLastStep = changedScopes
             try await addUpAgain(due, into: &next)
             try await record(next.cards, at: now, scopes: due)
             return (next, .rescored(affected.count))
         }
         if var next = held, !next.stale.isEmpty {
             // Nothing new: the scorecards left behind catch up.
+            next.changedLastStep = []
             let due = next.stale
             try await addUpAgain(due, into: &next)
             try await record(next.cards, at: now, scopes: due)
             return (next, .rescored(0))
         }
-        if let held, !Self.due(held.recordedAt, maximumAge, now) {
+        if var held, !Self.due(held.recordedAt, maximumAge, now) {
+            held.changedLastStep = []
             return (held, .nothing)
         }
         var cards = held?.cards ?? [:]
