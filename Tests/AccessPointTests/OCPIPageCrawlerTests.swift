@@ -9,14 +9,21 @@ import Testing
 
 @testable import AccessPoint
 
-/// The pagination client against deliberately sloppy Senders over a real socket (issue #7;
-/// ocpi.md §7.6, §10): a broken or foreign `Link`, no `Link` but a total, a `500` once, a page
-/// that times out once, lowercased ids. Each time the crawler must read exactly the 25 objects
+/// The pagination client against deliberately sloppy Senders over a real socket (issues #7, #21;
+/// OCPI 2.2.1 §4.1.3): a broken or foreign `Link`, one to another scheme or path (extrawest-ocpi's
+/// exactly), one that answers 404, no `Link` but a total, a `500` once, a page that times out
+/// once, lowercased ids. Each time the crawler must read exactly the 25 objects
 /// served, and the pull client store exactly those 25 locations.
 @Suite struct OCPIPageCrawlerTests {
     enum Sloppiness: String, CaseIterable {
-        case tidy, brokenLink, foreignLink, noLinkButTotal, serverErrorOnce, timeoutOnce, linkCaseAndSpacing,
-            lowercasedIDs
+        case tidy, brokenLink, foreignLink, otherScheme, otherPath, extrawestLink, linkAnswers404, noLinkButTotal,
+            serverErrorOnce, timeoutOnce, linkCaseAndSpacing, lowercasedIDs
+
+        /// Pages 2 and 3 are reached by offset.
+        var fallsBackToOffset: Bool {
+            [.brokenLink, .foreignLink, .otherScheme, .otherPath, .extrawestLink, .linkAnswers404, .noLinkButTotal]
+                .contains(self)
+        }
     }
 
     final class Counter: Sendable {
@@ -36,6 +43,7 @@ import Testing
         let calls = Counter()
         router.get("/sender/locations") { request, _ in
             let call = calls.next()
+            if request.query.contains("page=") { return HTTPResponse(status: .notFound, body: Array("no".utf8)) }
             var offset = 0
             var limit = 10
             for pair in request.query.split(separator: "&") {
@@ -70,6 +78,18 @@ import Testing
                 case .foreignLink:
                     response.headers.set(
                         "Link", "<http://elsewhere.invalid/sender/locations?offset=\(next)>; rel=\"next\"")
+                case .otherScheme:
+                    response.headers.set(
+                        "Link", "<https://\(host)/sender/locations?offset=\(next)&limit=10>; rel=\"next\"")
+                case .otherPath:
+                    response.headers.set("Link", "<http://\(host)/sender/places?offset=\(next)&limit=10>; rel=\"next\"")
+                case .extrawestLink:
+                    response.headers.set(
+                        "Link",
+                        "<https://\(host)/ocpi/cpo/VersionNumber.v_2_2_1/ModuleID.locations/?date_from=None&date_to=None&offset=\(next)&limit=10>; rel=\"next\""
+                    )
+                case .linkAnswers404:
+                    response.headers.set("Link", "<http://\(host)/sender/locations/?page=\(call + 1)>; rel=\"next\"")
                 case .noLinkButTotal: break
                 case .linkCaseAndSpacing:
                     response.headers.set(
@@ -102,8 +122,7 @@ import Testing
         }
         #expect(collected.all.map { OCPISenderTests.text($0, "id").uppercased() } == Self.ids, "\(sloppiness)")
         #expect(summary.objects == 25 && summary.pages == 3, "\(sloppiness)")
-        let fallbacks = [Sloppiness.brokenLink, .foreignLink, .noLinkButTotal].contains(sloppiness) ? 2 : 0
-        #expect(summary.offsetFallbacks == fallbacks, "\(sloppiness)")
+        #expect(summary.offsetFallbacks == (sloppiness.fallsBackToOffset ? 2 : 0), "\(sloppiness)")
         await server.shutdown()
     }
 
@@ -120,6 +139,10 @@ import Testing
             let party = try PartyCode(parsing: "CL*VLT")
             let report = try await pull.pull(party: party, endpoint: endpoint, version: .v2_2_1, full: true)
             #expect(report.run.summary.created == 25 && report.run.summary.refused == 0, "\(sloppiness)")
+            let byOffset = sloppiness.fallsBackToOffset ? 2 : 0
+            #expect(report.pagesByOffset == byOffset, "\(sloppiness)")
+            let counted = report.run.summary.findingsByCode[.pageByOffset]
+            #expect(counted == (byOffset > 0 ? byOffset : nil), "\(sloppiness)")
             let stored = try await store.listLocations(LocationFilter(), cursor: nil, limit: 100).items
             #expect(
                 Set(stored.map(\.location.key.description))

@@ -191,6 +191,12 @@ struct OCPISenderTests {
             let (last, lastJSON) = await call(next)
             #expect(last.headers["Link"] == nil)
             if case .array(let items)? = lastJSON["data"] { #expect(items.count == 1) } else { Issue.record("no data") }
+            // A full last page links to nothing: the total is a multiple of the limit (OCPI 2.2.1
+            // §4.1.3: no Link on the last page), here and in the registry's list.
+            let (whole, _) = await call("/ocpi/2.2.1/sender/locations?limit=3")
+            #expect(whole.headers["Link"] == nil && whole.headers["X-Total-Count"] == "3")
+            let (list, _) = await call("/api/v1/locations?limit=3")
+            #expect(String(decoding: list.body, as: UTF8.self).hasPrefix(#"{"total":3,"limit":3,"next":null,"#))
 
             let (evse, evseJSON) = await call("/ocpi/2.3.0/sender/locations/l2/e2")
             #expect(evse.status == .ok && Self.text(evseJSON["data"] ?? .null, "uid") == "E2")

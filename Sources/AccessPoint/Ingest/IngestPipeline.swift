@@ -110,8 +110,9 @@ public actor IngestPipeline {
         }
     }
 
-    /// Counts a finding about the whole input (a file's byte order mark).
-    public func note(_ code: FindingCode) { summary.findingsByCode[code, default: 0] += 1 }
+    /// Counts a finding about the whole input (a file's byte order mark, a pull's pages reached
+    /// by offset).
+    public func note(_ code: FindingCode, count: Int = 1) { summary.findingsByCode[code, default: 0] += count }
 
     /// Decodes and admits records, handing a full batch to the store.
     public func take(_ records: [Record]) async throws {

@@ -153,8 +153,12 @@ public struct FeedPuller: Sendable {
             return "\(outcome.feed.party): \(outcome.kind.rawValue) pull failed: \(outcome.error ?? "")"
         }
         let s = report.run.summary
+        var pages = "\(report.pages) pages"
+        if report.pagesByOffset > 0 {
+            pages += " (\(report.pagesByOffset) by offset: the Sender's Link was missing, led elsewhere or failed)"
+        }
         var text =
-            "\(outcome.feed.party): \(outcome.kind.rawValue) pull of \(report.endpoint): \(report.pages) pages, read \(s.read), new \(s.created), changed \(s.changed), unchanged \(s.unchanged), refused \(s.refused), removed \(s.removed)"
+            "\(outcome.feed.party): \(outcome.kind.rawValue) pull of \(report.endpoint): \(pages), read \(s.read), new \(s.created), changed \(s.changed), unchanged \(s.unchanged), refused \(s.refused), removed \(s.removed)"
         if let withheld = report.removalsWithheld {
             text +=
                 "; not removed: \(withheld.absent) of \(withheld.of) locations are missing (over 20%); run 'chargereg pull --party \(outcome.feed.party) --full --confirm-removals'"

@@ -28,6 +28,9 @@ public struct LocationPull: Sendable {
         public var run: IngestRun
         public var endpoint: String
         public var pages: Int
+        /// Pages reached by `offset`, because the Sender's `Link` was missing, unusable or failed
+        /// (also counted on the run as `ocpi.page_by_offset`).
+        public var pagesByOffset = 0
         public var refusals: [IngestRefusal]
         /// A full pull's removals held back: how many were missing, of how many.
         public var removalsWithheld: FullDelivery.Withheld?
@@ -76,7 +79,7 @@ public struct LocationPull: Sendable {
                 party: party, maximumRemovedShare: maximumRemovedShare, confirmed: confirmed)
         }
         return try await IngestPipeline.retryingOnDisconnect {
-            var pages = 0
+            var (pages, pagesByOffset) = (0, 0)
             let result = try await IngestPipeline.run(plan, store: store) { pipeline in
                 if let locationIDs {
                     let base = endpoint.hasSuffix("/") ? endpoint : endpoint + "/"
@@ -88,19 +91,21 @@ public struct LocationPull: Sendable {
                     }
                 } else {
                     let read = Mutex(0)
-                    pages = try await crawler.crawl(endpoint: endpoint, window: SenderWindow(from: since)) {
+                    let crawled = try await crawler.crawl(endpoint: endpoint, window: SenderWindow(from: since)) {
                         [progress] objects in
                         try await pipeline.take(objects.map { ($0, nil) })
                         progress?(
                             read.withLock {
                                 $0 += objects.count; return $0
                             })
-                    }.pages
+                    }
+                    (pages, pagesByOffset) = (crawled.pages, crawled.offsetFallbacks)
+                    if pagesByOffset > 0 { await pipeline.note(.pageByOffset, count: pagesByOffset) }
                 }
             }
             return Report(
-                run: result.run, endpoint: endpoint, pages: pages, refusals: result.refusals,
-                removalsWithheld: result.removalsWithheld)
+                run: result.run, endpoint: endpoint, pages: pages, pagesByOffset: pagesByOffset,
+                refusals: result.refusals, removalsWithheld: result.removalsWithheld)
         }
     }
 }

@@ -3,11 +3,16 @@ import JSON
 import RegistryCore
 import Storage
 
-/// Reads every page of an OCPI list endpoint (ocpi.md §4.4, §7.6): follows `Link: rel="next"`;
-/// when a next link is unusable (unparsable, another scheme or host, the same page again) it goes
-/// on by `offset`, keeping the filters; it stops on an empty page, on the last page (no `Link`,
-/// and `X-Total-Count` reached when sent), and at a hard ceiling of pages; it honours `X-Limit`.
+/// Reads every page of an OCPI list endpoint (OCPI 2.2.1 §4.1.3, pagination): follows
+/// `Link: rel="next"`; when a next link is unusable (unparsable, the same page again, or leading
+/// anywhere but this endpoint: another scheme, host, port or path) or answers 4xx, it goes on by
+/// `offset`, keeping the filters; it stops on an empty page, on the last page (no `Link`, and
+/// `X-Total-Count` reached when sent), and at a hard ceiling of pages; it honours `X-Limit`.
 /// Used to check our own Sender (issue #6) and to pull operators' Senders (issue #7).
+///
+/// Real Senders link elsewhere: extrawest-ocpi (FastAPI) behind a TLS proxy writes `https://`
+/// links to a `http://` endpoint, with its route template as the path
+/// (`/ocpi/cpo/VersionNumber.v_2_2_1/ModuleID.locations/`), which answers 404.
 public struct OCPIPageCrawler: Sendable {
     public var client: OCPIClient
     /// The page size asked for (the peer may cap it).
@@ -20,7 +25,7 @@ public struct OCPIPageCrawler: Sendable {
     public struct Summary: Sendable, Equatable {
         public var pages = 0
         public var objects = 0
-        /// Pages reached by `offset` because the peer's `Link` was missing or unusable.
+        /// Pages reached by `offset` because the peer's `Link` was missing, unusable or failed.
         public var offsetFallbacks = 0
     }
 
@@ -32,7 +37,7 @@ public struct OCPIPageCrawler: Sendable {
         var filters: [String] = []
         if let from = window.from { filters.append("date_from=\(from)") }
         if let to = window.to { filters.append("date_to=\(to)") }
-        guard let origin = URL(string: endpoint), let host = origin.host else {
+        guard let origin = URL(string: endpoint), origin.host != nil else {
             throw OCPICallError.malformed(url: endpoint, reason: "not an absolute URL")
         }
         var pageSize = limit
@@ -44,16 +49,23 @@ public struct OCPIPageCrawler: Sendable {
         var summary = Summary()
         var url = offsetURL(0)
         var offset = 0
+        var followingLink = false
         // The next page is fetched while this one is stored: the peer and the network work while
         // we decode and write.
         var prefetched: Task<OCPIClient.Response, any Error>?
         defer { prefetched?.cancel() }
         while true {
             guard summary.pages < maximumPages else { throw OCPICallError.tooManyPages(summary.pages) }
-            let response: OCPIClient.Response
-            if let prefetched {
-                response = try await prefetched.value
-            } else {
+            var response: OCPIClient.Response
+            do {
+                if let prefetched {
+                    response = try await prefetched.value
+                } else {
+                    response = try await client.getRetrying(url)
+                }
+            } catch OCPICallError.http(_, let status, _) where followingLink && (400..<500).contains(status) {
+                summary.offsetFallbacks += 1
+                url = offsetURL(offset)
                 response = try await client.getRetrying(url)
             }
             prefetched = nil
@@ -65,10 +77,7 @@ public struct OCPIPageCrawler: Sendable {
             var next: String?
             if objects.isEmpty {
                 next = nil
-            } else if let link = response.next, let target = URL(string: link),
-                ["http", "https"].contains(target.scheme?.lowercased()), target.host?.lowercased() == host.lowercased(),
-                link != url
-            {
+            } else if let link = response.next, link != url, Self.link(link, continues: origin) {
                 next = link
             } else if response.next == nil, response.total.map({ offset >= $0 }) ?? true {
                 next = nil
@@ -82,8 +91,22 @@ public struct OCPIPageCrawler: Sendable {
             }
             if !objects.isEmpty { try await page(objects) }
             guard let next else { return summary }
+            followingLink = next == response.next
             url = next
         }
+    }
+
+    /// Whether `link` leads to the endpoint at `origin` (another page of it): the same scheme,
+    /// host, port and path, a trailing slash aside. Only its query may differ.
+    static func link(_ link: String, continues origin: URL) -> Bool {
+        guard let target = URL(string: link), let scheme = target.scheme?.lowercased(),
+            scheme == origin.scheme?.lowercased(), let host = target.host?.lowercased(),
+            host == origin.host?.lowercased()
+        else { return false }
+        let defaultPort = scheme == "https" ? 443 : 80
+        func trimmed(_ path: String) -> String { path.hasSuffix("/") ? String(path.dropLast()) : path }
+        return (target.port ?? defaultPort) == (origin.port ?? defaultPort)
+            && trimmed(target.path) == trimmed(origin.path)
     }
 
     /// The `data` array of an OCPI envelope whose status is success (1xxx).

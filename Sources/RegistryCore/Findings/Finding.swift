@@ -57,6 +57,9 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Comparable, Exp
 
     /// The input began with a UTF-8 byte-order mark, which RFC 8259 §8.1 forbids (ignored).
     public static let byteOrderMark: FindingCode = "json.byte_order_mark"
+    /// A page of a pull reached by `offset`, because the Sender's `Link` (OCPI 2.2.1 §4.1.3)
+    /// was missing, led elsewhere than the endpoint, or failed (counted per page on the run).
+    public static let pageByOffset: FindingCode = "ocpi.page_by_offset"
 
     // MARK: Identity and identifiers (ISO 15118-2 Annex H, eMI3)
 

@@ -14,13 +14,14 @@ extension PostgresConnection {
         let sql = SenderSQL(
             window, after: cursor, offset: offset, limit: limit, columns: Self.locationColumns, dialect: .postgres)
         let rows = try client.query(dynamic: sql.page, sql.pageValues.map(PostgresValue.init))
-        let items = (0..<rows.count).map { Self.storedLocation(rows, $0) }
-        let last = rows.count > 0 ? rows.int(rows.count - 1, 14) : 0
+        // One row more than the page says whether another page follows.
+        let shown = min(rows.count, limit)
+        let items = (0..<shown).map { Self.storedLocation(rows, $0) }
         let total = try totals.total(sql.count, sql.countValues, count: count)
         return SenderPage(
             items: items, total: total,
-            next: items.count == limit
-                ? items.last.map { SenderCursor(changedAt: $0.changedAt.microseconds, rowID: last) }
+            next: rows.count > limit
+                ? items.last.map { SenderCursor(changedAt: $0.changedAt.microseconds, rowID: rows.int(shown - 1, 14)) }
                 : nil)
     }
 

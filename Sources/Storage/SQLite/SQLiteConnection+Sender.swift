@@ -12,13 +12,15 @@ extension SQLiteConnection {
         defer { rows.reset() }
         var items: [StoredLocation] = []
         var last: SenderCursor?
-        while try rows.step() {
+        // One row more than the page says whether another page follows.
+        while items.count < limit, try rows.step() {
             let location = Self.storedLocation(rows)
             items.append(location)
             last = SenderCursor(changedAt: location.changedAt.microseconds, rowID: rows.int(14))
         }
+        let more = try items.count == limit && rows.step()
         let total = try totals.total(sql.count, sql.countValues, count: count)
-        return SenderPage(items: items, total: total, next: items.count == limit ? last : nil)
+        return SenderPage(items: items, total: total, next: more ? last : nil)
     }
 
     func publishedLocations(withID locationID: String) throws -> [StoredLocation] {

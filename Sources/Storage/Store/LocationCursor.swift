@@ -86,9 +86,11 @@ extension LocationListSQL {
                 "a \(filter.near == nil ? "nearest-first" : "key-order") cursor for the other kind of list")
         }
         let page = sql.page(after: after, limit: limit)
-        let items = try rows(page.sql, page.values).map { ListedLocation(location: $0, distanceMeters: nil) }
+        var items = try rows(page.sql, page.values).map { ListedLocation(location: $0, distanceMeters: nil) }
+        let more = items.count > limit
+        if more { items.removeLast(items.count - limit) }
         let total = try totals.total(sql.count.sql, sql.count.values, count: count)
-        let next = items.count == limit ? items.last.map { LocationCursor.after($0.location.key) } : nil
+        let next = more ? items.last.map { LocationCursor.after($0.location.key) } : nil
         return LocationPage(items: items, total: total, next: next)
     }
 }

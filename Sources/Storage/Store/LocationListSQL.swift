@@ -85,7 +85,8 @@ struct LocationListSQL {
         )
     }
 
-    /// Locations after `key` in key order, at most `limit`.
+    /// Locations after `key` in key order, at most `limit` and one more (which says whether
+    /// another page follows).
     func page(after key: LocationKey?, limit: Int) -> (sql: String, values: [Value]) {
         var conditions = conditions
         var values = values
@@ -98,7 +99,7 @@ struct LocationListSQL {
         let sql = """
             SELECT \(Self.columns) FROM locations l WHERE l.id IN (
                 SELECT l.id FROM locations l WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY l.country_code, l.party_id, l.location_key LIMIT \(limit))
+                ORDER BY l.country_code, l.party_id, l.location_key LIMIT \(min(limit, Int.max - 1) + 1))
             ORDER BY l.country_code, l.party_id, l.location_key
             """
         return (numbered(sql), values)

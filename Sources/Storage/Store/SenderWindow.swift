@@ -86,7 +86,7 @@ struct SenderSQL {
             values += [.integer(cursor.changedAt), .integer(cursor.rowID)]
         }
         var sql = "SELECT \(columns), id FROM locations WHERE \(conditions.joined(separator: " AND "))"
-        sql += " ORDER BY changed_at, id LIMIT \(limit)"
+        sql += " ORDER BY changed_at, id LIMIT \(min(limit, Int.max - 1) + 1)"
         if cursor == nil && offset > 0 { sql += " OFFSET \(offset)" }
         page = LocationListSQL.numbered(sql, for: dialect)
         pageValues = values
