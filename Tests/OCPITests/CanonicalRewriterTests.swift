@@ -65,6 +65,19 @@ struct CanonicalRewriterTests {
         }
     }
 
+    /// Documents stored before issue #21 carry finer fractions than the millisecond: written
+    /// again, each DateTime has three digits at most (OCPI 2.2.1 §16.2: at most 25 characters).
+    @Test func storedFinerTimestampsAreWrittenToTheMillisecond() throws {
+        let rewriter = try #require(CanonicalRewriter(version: .v2_2_1))
+        let stored = #"{"id": "1", "last_updated": "2026-11-20T10:00:00.123456Z", "evses": [{"uid": "E1", "#
+            + #""last_updated": "2026-11-20T09:00:00.5000001Z", "connectors": []}]}"#
+        var out: [UInt8] = []
+        try rewriter.write(Array(stored.utf8), timestamps: .asSent, to: &out)
+        let text = String(decoding: out, as: UTF8.self)
+        #expect(text.contains(#""last_updated":"2026-11-20T10:00:00.123Z""#), "\(text)")
+        #expect(text.contains(#""last_updated":"2026-11-20T09:00:00.500Z""#), "\(text)")
+    }
+
     @Test func aDocumentItCannotWalkIsAnError() throws {
         let rewriter = try #require(CanonicalRewriter(version: .v2_2_1))
         var out: [UInt8] = []

@@ -1,6 +1,7 @@
 import RegistryCore
 import Synchronization
 import TestDatabases
+import TestFixtures
 import Testing
 
 @testable import Storage
@@ -97,6 +98,38 @@ import Testing
             clock.tick()
             _ = try await StoreContractTests.ingest([StoreContractTests.incoming(id: "L4")], into: store)
             #expect(try await store.history(of: key).map(\.change) == [.created, .removed, .restored])
+        }
+    }
+
+    /// The registry's times are kept to the millisecond (issue #21; OCPI DateTimes are written so):
+    /// records changed within one millisecond share its change time, which a window's edges at
+    /// the millisecond take or leave together.
+    @Test(arguments: TestBackend.available)
+    func changesWithinOneMillisecondShareItsWindow(_ backend: TestBackend) async throws {
+        let readings = Mutex<Int64>(0)
+        let t0 = Timestamp(seconds: 1_800_000_000, nanoseconds: 7_000_000)
+        // Each reading 30 µs after the last, from 100 µs past t0: thirty within t0's millisecond,
+        // more than three ingests take.
+        let clock = RegistryClock {
+            let reading = readings.withLock { value in
+                defer { value += 1 }
+                return value
+            }
+            return Timestamp(microseconds: t0.microseconds + 100 + 30 * reading)
+        }
+        try await backend.withStore(clock: clock) { store, _ in
+            readings.withLock { $0 = 0 }
+            for id in ["L1", "L2", "L3"] {
+                _ = try await StoreContractTests.ingest([StoreContractTests.incoming(id: id)], into: store)
+            }
+            let changed = try await ["L1", "L2", "L3"].asyncMap { id in
+                try await store.location(LocationKey(countryCode: "CL", partyID: "ABC", locationID: id))?.changedAt
+            }
+            #expect(changed.allSatisfy { $0 == t0 }, "\(changed)")
+            let next = Timestamp(microseconds: t0.microseconds + 1000)
+            #expect(try await Self.crawl(store, SenderWindow(from: t0, to: next), limit: 2) == ["L1", "L2", "L3"])
+            #expect(try await Self.crawl(store, SenderWindow(to: t0), limit: 2).isEmpty)
+            #expect(try await Self.crawl(store, SenderWindow(from: next), limit: 2).isEmpty)
         }
     }
 

@@ -103,7 +103,7 @@ struct LocationListRequest {
                 throw Problem(
                     message: "changed_since: '\(text)' is not an RFC 3339 date-time such as 2026-01-31T12:00:00Z")
             }
-            filter.changedSince = parsed.timestamp
+            filter.changedSince = parsed.timestamp.truncatedToMilliseconds
         }
         if let text = values["limit"] {
             guard let limit = Int(text), limit >= 1 else {

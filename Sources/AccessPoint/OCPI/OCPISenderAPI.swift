@@ -9,6 +9,8 @@ import Storage
 ///
 /// Lists are filtered with `date_from`/`date_to` as `[from, to)` on the registry's change time,
 /// which is the `last_updated` exported (DESIGN.md), in the stable order (change time, row id).
+/// Both are read to the millisecond, the precision of the registry's times and of every
+/// DateTime written, so a window edge falls exactly where the written times say.
 /// `Link` carries our keyset cursor (`after`) beside `offset`, so following it reads deep pages
 /// from the index; a plain `offset` works too. A delta (`date_from`) also carries the locations
 /// removed in its window, their EVSEs `REMOVED`. `publish=false` locations are never served.
@@ -121,7 +123,7 @@ public struct OCPISenderAPI: Sendable {
                 throw QueryParameters.Problem(
                     message: "\(name): '\(text)' is not an OCPI DateTime such as 2026-01-31T12:00:00Z")
             }
-            return parsed.timestamp
+            return parsed.timestamp.truncatedToMilliseconds
         }
         query.window = SenderWindow(from: try time("date_from"), to: try time("date_to"))
         if let text = values["offset"] {

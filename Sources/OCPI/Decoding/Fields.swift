@@ -198,7 +198,8 @@ struct Fields {
         if parsed.hadOffset {
             log.add(.dateTimeNotUTC, childPath(key), "\"\(text)\" has a zone offset; OCPI wants UTC; converted")
         }
-        return parsed.timestamp
+        // To the millisecond, the precision every DateTime is written in (`Timestamp`).
+        return parsed.timestamp.truncatedToMilliseconds
     }
 
     mutating func enumeration<Known>(_ key: String, required: Bool = false) -> Open<Known>? {

@@ -71,7 +71,12 @@ public struct CanonicalRewriter: Sendable {
                 case .omitted: return
                 case .asSent:
                     key(keyRange)
-                    out.append(contentsOf: bytes[value])
+                    // Written again to the millisecond: documents stored before issue #21 hold finer digits.
+                    if let own = try skimmer.string(at: value).flatMap({ Timestamp.parse($0)?.timestamp }) {
+                        Self.quoted(own, &out)
+                    } else {
+                        out.append(contentsOf: bytes[value])
+                    }
                 case .registry(let changedAt):
                     key(keyRange)
                     let own = try skimmer.string(at: value).flatMap { Timestamp.parse($0)?.timestamp }

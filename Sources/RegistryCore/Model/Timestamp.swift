@@ -1,8 +1,10 @@
 /// An instant in UTC with nanosecond precision, as OCPI DateTime carries it (RFC 3339, UTC;
 /// fractional seconds allowed since 2.2; a missing zone designator means UTC; ocpi.md §4.7).
 ///
-/// Formatting always writes `Z` and only as many fraction digits as needed, so a value read and
-/// written again is unchanged.
+/// Formatting writes `Z` and milliseconds at most (`.123`, three digits, or none when they are
+/// zero): an OCPI DateTime is at most 25 characters (OCPI 2.2.1 §16.2), and parsers that take
+/// only 3 or 6 fraction digits (Python's before 3.11) read it. The registry's own times are kept
+/// at that precision (`RegistryClock`), so what it writes is exactly what it holds.
 public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z.
     public let seconds: Int64
@@ -25,6 +27,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             micros += 1_000_000
         }
         self.init(seconds: seconds, nanoseconds: Int32(micros * 1000))
+    }
+
+    /// The same instant without its sub-millisecond part.
+    public var truncatedToMilliseconds: Timestamp {
+        Timestamp(seconds: seconds, nanoseconds: nanoseconds / 1_000_000 * 1_000_000)
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
@@ -96,7 +103,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             lackedZone: lackedZone)
     }
 
-    /// `2015-06-29T20:39:09Z`, or with the fraction digits needed (`.2Z`, `.123Z`).
+    /// `2015-06-29T20:39:09Z`, or with milliseconds (`.200Z`, `.123Z`; finer digits dropped).
     public var description: String {
         let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
         let secondOfDay = Int(seconds - Int64(days) * 86400)
@@ -120,15 +127,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             text.append(separator)
             digits(value, 2)
         }
-        if nanoseconds > 0 {
+        let milliseconds = Int(nanoseconds) / 1_000_000
+        if milliseconds > 0 {
             text.append(UInt8(ascii: "."))
-            var fraction = Int(nanoseconds)
-            var count = 9
-            while fraction % 10 == 0 {
-                fraction /= 10
-                count -= 1
-            }
-            digits(fraction, count)
+            digits(milliseconds, 3)
         }
         text.append(UInt8(ascii: "Z"))
         return String(decoding: text, as: UTF8.self)

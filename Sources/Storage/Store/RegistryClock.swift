@@ -10,11 +10,12 @@ import RegistryCore
 public struct RegistryClock: Sendable {
     public let now: @Sendable () -> Timestamp
 
-    public init(now: @escaping @Sendable () -> Timestamp) { self.now = now }
+    /// Every reading is cut to the millisecond: the precision OCPI DateTimes are written in.
+    public init(now: @escaping @Sendable () -> Timestamp) { self.now = { now().truncatedToMilliseconds } }
 
     public static let system = RegistryClock {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(seconds: Int64(spec.tv_sec), nanoseconds: Int32(spec.tv_nsec / 1000 * 1000))
+        return Timestamp(seconds: Int64(spec.tv_sec), nanoseconds: Int32(spec.tv_nsec))
     }
 }
