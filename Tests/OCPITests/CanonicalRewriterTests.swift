@@ -69,7 +69,8 @@ struct CanonicalRewriterTests {
     /// again, each DateTime has three digits at most (OCPI 2.2.1 §16.2: at most 25 characters).
     @Test func storedFinerTimestampsAreWrittenToTheMillisecond() throws {
         let rewriter = try #require(CanonicalRewriter(version: .v2_2_1))
-        let stored = #"{"id": "1", "last_updated": "2026-11-20T10:00:00.123456Z", "evses": [{"uid": "E1", "#
+        let stored =
+            #"{"id": "1", "last_updated": "2026-11-20T10:00:00.123456Z", "evses": [{"uid": "E1", "#
             + #""last_updated": "2026-11-20T09:00:00.5000001Z", "connectors": []}]}"#
         var out: [UInt8] = []
         try rewriter.write(Array(stored.utf8), timestamps: .asSent, to: &out)
