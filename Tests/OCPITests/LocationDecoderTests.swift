@@ -70,6 +70,25 @@ import Testing
         #expect(Set(decoded.findings.map(\.code)) == [.unknownEnumValue, .enumCase])
     }
 
+    /// Real feeds pad values (issue #21): `" 7.8532"` would be no coordinate and `"CHARGING "`
+    /// an unknown status; trimmed, each with a finding naming what was sent.
+    @Test func whiteSpaceAroundEnumerationsAndCoordinatesIsTrimmedAndFlagged() throws {
+        let text = Self.minimal.replacing(#""longitude":"-70.604260""#, with: #""longitude":" -70.604260\t""#)
+            .replacing(#""status":"AVAILABLE""#, with: #""status":"CHARGING ""#)
+            .replacing(
+                #""evse_id":"CL*ABC*E0001","#, with: #""evse_id":"CL*ABC*E0001","capabilities":[" RESERVABLE"],"#)
+        let decoded = try decode(text)
+        #expect(decoded.location.coordinates?.longitude == "-70.604260")
+        #expect(decoded.location.coordinates.flatMap { Double($0.longitude) } == -70.60426)
+        #expect(decoded.location.evses[0].status == .known(.charging))
+        #expect(decoded.location.evses[0].capabilities == [.known(.reservable)])
+        #expect(decoded.findings.map(\.code) == Array(repeating: .surroundingWhitespace, count: 3))
+        #expect(
+            Set(decoded.findings.map(\.path))
+                == ["coordinates.longitude", "evses[0].status", "evses[0].capabilities[0]"], "\(decoded.findings)")
+        #expect(decoded.findings.contains { $0.message.contains(#""CHARGING " has white space around it"#) })
+    }
+
     @Test func fieldsOfAnotherVersionAreMappedAndFlagged() throws {
         let text = Self.minimal.replacing(
             #""max_voltage":230,"max_amperage":32"#, with: #""voltage":230,"amperage":32"#)

@@ -121,12 +121,16 @@ struct Fields {
             log.add(.invalidValue, childPath(key), "expected a string, found \(describe(value)); ignored")
             return nil
         }
+        checkLength(text, maxLength, key)
+        return text
+    }
+
+    private func checkLength(_ text: String, _ maxLength: Int?, _ key: String) {
         if let maxLength, text.utf8.count > maxLength, text.unicodeScalars.count > maxLength {
             log.add(
                 .tooLong, childPath(key),
                 "\(text.unicodeScalars.count) characters, OCPI \(version.rawValue) allows \(maxLength); kept whole")
         }
-        return text
     }
 
     mutating func int(_ key: String, required: Bool = false, aliases: [String] = []) -> Int? {
@@ -145,7 +149,7 @@ struct Fields {
                 return rounded
             }
         case .string(let string):
-            if let number = Double(string.trimmingASCIISpaces), number.isFinite, number.rounded() == number,
+            if let number = Double(string.trimmingASCIIWhitespace), number.isFinite, number.rounded() == number,
                 abs(number) < 9e15
             {
                 log.add(.wrongType, childPath(key), "expected an integer, found the string \"\(string)\"; converted")
@@ -162,7 +166,7 @@ struct Fields {
         switch value {
         case .number(let number): return number
         case .string(let string):
-            let trimmed = string.trimmingASCIISpaces
+            let trimmed = string.trimmingASCIIWhitespace
             if let double = Double(trimmed), double.isFinite, (try? JSONParser.parse(Array(trimmed.utf8))) != nil {
                 log.add(.wrongType, childPath(key), "expected a number, found the string \"\(string)\"; converted")
                 return JSONNumber(text: trimmed)
@@ -207,7 +211,25 @@ struct Fields {
         return openValue(text, path: childPath(key))
     }
 
-    func openValue<Known>(_ text: String, path: String) -> Open<Known> {
+    /// A string whose surrounding white space is no part of its value (a coordinate): trimmed,
+    /// with a finding.
+    mutating func trimmedString(_ key: String, required: Bool = false, maxLength: Int? = nil) -> String? {
+        guard let sent = string(key, required: required) else { return nil }
+        let text = trimmed(sent, path: childPath(key))
+        checkLength(text, maxLength, key)
+        return text
+    }
+
+    private func trimmed(_ sent: String, path: String) -> String {
+        let text = sent.trimmingASCIIWhitespace
+        if text != sent {
+            log.add(.surroundingWhitespace, path, "\"\(sent)\" has white space around it; read as \"\(text)\"")
+        }
+        return text
+    }
+
+    func openValue<Known>(_ sent: String, path: String) -> Open<Known> {
+        let text = trimmed(sent, path: path)
         let value = Open<Known>(rawValue: text)
         switch value {
         case .known(let known) where known.rawValue != text:
@@ -334,10 +356,13 @@ struct Fields {
 }
 
 extension String {
-    var trimmingASCIISpaces: String {
+    /// Without the space, tab, line feed and carriage return around it (JSON's white space,
+    /// RFC 8259 §2).
+    var trimmingASCIIWhitespace: String {
+        let whitespace: Set<Character> = [" ", "\t", "\n", "\r"]
         var scalars = Substring(self)
-        while scalars.first == " " { scalars.removeFirst() }
-        while scalars.last == " " { scalars.removeLast() }
+        while let first = scalars.first, whitespace.contains(first) { scalars.removeFirst() }
+        while let last = scalars.last, whitespace.contains(last) { scalars.removeLast() }
         return String(scalars)
     }
 }

@@ -2,15 +2,15 @@ import RegistryCore
 
 extension LocationDecoder {
     func decodeGeoLocation(_ fields: inout Fields) -> GeoLocation? {
-        guard let latitude = fields.string("latitude", required: true, maxLength: 10),
-            let longitude = fields.string("longitude", required: true, maxLength: 11)
+        guard let latitude = fields.trimmedString("latitude", required: true, maxLength: 10),
+            let longitude = fields.trimmedString("longitude", required: true, maxLength: 11)
         else { return nil }
         return GeoLocation(latitude: latitude, longitude: longitude)
     }
 
     func decodeAdditionalGeoLocation(_ fields: inout Fields) -> AdditionalGeoLocation? {
-        guard let latitude = fields.string("latitude", required: true, maxLength: 10),
-            let longitude = fields.string("longitude", required: true, maxLength: 11)
+        guard let latitude = fields.trimmedString("latitude", required: true, maxLength: 10),
+            let longitude = fields.trimmedString("longitude", required: true, maxLength: 11)
         else { return nil }
         return AdditionalGeoLocation(
             latitude: latitude, longitude: longitude, name: fields.object("name") { decodeDisplayText(&$0) })

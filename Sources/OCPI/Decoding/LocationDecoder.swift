@@ -54,7 +54,7 @@ public struct LocationDecoder: Sendable {
         let log = FindingLog()
         var fields = Fields(object, path: "", log: log, version: version, catalogue: FieldCatalogue.location)
         guard let id = fields.string("id", required: true, maxLength: version.is211 ? 39 : 36),
-            !id.trimmingASCIISpaces.isEmpty
+            !id.trimmingASCIIWhitespace.isEmpty
         else {
             return .failure(LocationRefusal(locationID: nil, reason: "the record has no id"))
         }

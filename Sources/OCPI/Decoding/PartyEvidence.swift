@@ -15,8 +15,8 @@ struct PartyEvidence {
     var feedOperators: Set<PartyCode>
 
     func resolve(declared: PartyCode?, log: FindingLog) -> Result<(country: String, party: String), LocationRefusal> {
-        let country = recordCountry.flatMap { $0.trimmingASCIISpaces.isEmpty ? nil : $0 }
-        let party = recordParty.flatMap { $0.trimmingASCIISpaces.isEmpty ? nil : $0 }
+        let country = recordCountry.flatMap { $0.trimmingASCIIWhitespace.isEmpty ? nil : $0 }
+        let party = recordParty.flatMap { $0.trimmingASCIIWhitespace.isEmpty ? nil : $0 }
         if let country, let party {
             if let declared, declared.compact != (country + party).uppercased() {
                 log.add(

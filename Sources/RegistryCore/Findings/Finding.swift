@@ -54,6 +54,8 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Comparable, Exp
     public static let dateTimeNotUTC: FindingCode = "ocpi.datetime_not_utc"
     /// A string longer than the version allows (kept whole).
     public static let tooLong: FindingCode = "ocpi.too_long"
+    /// An enumeration value or a coordinate with white space around it (trimmed).
+    public static let surroundingWhitespace: FindingCode = "ocpi.surrounding_whitespace"
 
     /// The input began with a UTF-8 byte-order mark, which RFC 8259 §8.1 forbids (ignored).
     public static let byteOrderMark: FindingCode = "json.byte_order_mark"
