@@ -22,12 +22,14 @@ public enum TestBackend: String, Sendable, CustomStringConvertible, CaseIterable
     }
 
     /// A fresh, migrated store on a fresh database, closed and removed afterwards.
+    /// `writerPatience`: how long a SQLite write waits for a writer that does not change hands.
     @discardableResult
     public func withStore<T>(
-        clock: RegistryClock = .system, migrate: Bool = true, _ body: (any Store, TestDatabase) async throws -> T
+        clock: RegistryClock = .system, migrate: Bool = true, writerPatience: Duration = .seconds(10),
+        _ body: (any Store, TestDatabase) async throws -> T
     ) async throws -> T {
         try await withDatabase { database in
-            let store = try database.open(clock: clock)
+            let store = try database.open(clock: clock, writerPatience: writerPatience)
             do {
                 if migrate { _ = try await store.migrate() }
                 let result = try await body(store, database)
@@ -115,9 +117,9 @@ public struct TestDatabase: Sendable {
     }
 
     /// Another store on the same database (a second instance).
-    public func open(clock: RegistryClock = .system) throws -> any Store {
+    public func open(clock: RegistryClock = .system, writerPatience: Duration = .seconds(10)) throws -> any Store {
         switch backend {
-        case .sqlite: try SQLiteStore(path: location, clock: clock)
+        case .sqlite: try SQLiteStore(path: location, clock: clock, writerPatience: writerPatience)
         case .postgres: try PostgresStore(conninfo: location, clock: clock)
         }
     }

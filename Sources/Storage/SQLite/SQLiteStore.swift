@@ -34,8 +34,12 @@ public final class SQLiteStore: Store, SQLTransactions {
 
     /// Opens (creating if needed) the database file at `path`.
     /// `memoryMapped: false` suits a process that reads the database once through (a dump):
-    /// memory stays at the page cache instead of the mapped file.
-    public init(path: String, clock: RegistryClock = .system, memoryMapped: Bool = true) throws {
+    /// memory stays at the page cache instead of the mapped file. A write waits for the writer
+    /// while it changes hands at least every `writerPatience` (`WriterQueue`).
+    public init(
+        path: String, clock: RegistryClock = .system, memoryMapped: Bool = true,
+        writerPatience: Duration = .seconds(10)
+    ) throws {
         self.path = path
         self.clock = clock
         self.memoryMapped = memoryMapped
@@ -44,7 +48,7 @@ public final class SQLiteStore: Store, SQLTransactions {
             try SQLiteConnection(path: path, label: "sqlite.reader.\($0)", memoryMapped: memoryMapped)
         }
         let openWriter = { @Sendable in try SQLiteConnection(path: path, label: "sqlite.writer") }
-        writers = WriterQueue(idle: try openWriter(), open: openWriter)
+        writers = WriterQueue(patience: writerPatience, idle: try openWriter(), open: openWriter)
         totals.countInBackground { [weak self] sql, values in
             guard let self else { throw StoreError.unavailable("the store is closed") }
             return try await withOwnConnection { try await $0.count(sql, values) }
