@@ -89,6 +89,17 @@ import Testing
         #expect(decoded.findings.contains { $0.message.contains(#""CHARGING " has white space around it"#) })
     }
 
+    /// OCPI ids are printable ASCII (CiString); others are kept as sent and flagged (issue #21).
+    @Test func idsBeyondPrintableASCIIAreKeptAndFlagged() throws {
+        let text = Self.minimal.replacing(#""uid":"E1""#, with: #""uid":"Estación-1""#)
+            .replacing(#""id":"1","standard""#, with: #""id":"ñ","standard""#)
+        let decoded = try decode(text)
+        #expect(decoded.location.evses[0].uid == "Estación-1")
+        #expect(decoded.findings.map(\.code) == [.idNotPrintableASCII, .idNotPrintableASCII])
+        #expect(decoded.findings.map(\.path) == ["evses[0].uid", "evses[0].connectors[0].id"])
+        #expect(try decode(Self.minimal).findings.isEmpty)
+    }
+
     @Test func fieldsOfAnotherVersionAreMappedAndFlagged() throws {
         let text = Self.minimal.replacing(
             #""max_voltage":230,"max_amperage":32"#, with: #""voltage":230,"amperage":32"#)

@@ -69,6 +69,7 @@ public struct LocationDecoder: Sendable {
         if let problem = Self.childIDProblem(of: location) {
             return .failure(LocationRefusal(locationID: id, reason: problem))
         }
+        Self.flagIDsBeyondPrintableASCII(of: location, log: log)
         let identity = PartyEvidence(
             recordCountry: recordCountry, recordParty: recordParty,
             locationCountry: location.country.flatMap { Country(alpha3: $0)?.alpha2 },
@@ -108,6 +109,22 @@ public struct LocationDecoder: Sendable {
         location.extensions = fields.unknownMembers()
         if checksEVSEIDs { checkEVSEIDs(location.evses, log: log) }
         return .success(DecodedLocation(location: location, findings: log.findings))
+    }
+
+    /// Ids that name their object but are not the printable ASCII of OCPI's CiString (OCPI 2.2.1
+    /// §16.1): kept as sent, flagged.
+    private static func flagIDsBeyondPrintableASCII(of location: Location, log: FindingLog) {
+        func check(_ id: String?, _ path: String) {
+            guard let id, !ObjectID.isPrintableASCII(id) else { return }
+            log.add(.idNotPrintableASCII, path, "\"\(id)\" is not printable ASCII, as OCPI ids must be; kept as sent")
+        }
+        check(location.id, "id")
+        for (index, evse) in location.evses.enumerated() {
+            check(evse.uid, "evses[\(index)].uid")
+            for (connectorIndex, connector) in evse.connectors.enumerated() {
+                check(connector.id, "evses[\(index)].connectors[\(connectorIndex)].id")
+            }
+        }
     }
 
     /// The first EVSE `uid` or connector `id` that cannot name its object, with its path.

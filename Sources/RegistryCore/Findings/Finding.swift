@@ -54,6 +54,8 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Comparable, Exp
     public static let dateTimeNotUTC: FindingCode = "ocpi.datetime_not_utc"
     /// A string longer than the version allows (kept whole).
     public static let tooLong: FindingCode = "ocpi.too_long"
+    /// A location `id`, EVSE `uid` or connector `id` beyond printable ASCII (kept as sent).
+    public static let idNotPrintableASCII: FindingCode = "ocpi.id_not_printable_ascii"
     /// An enumeration value or a coordinate with white space around it (trimmed).
     public static let surroundingWhitespace: FindingCode = "ocpi.surrounding_whitespace"
 

@@ -19,6 +19,11 @@ public enum ObjectID {
         return nil
     }
 
+    /// Whether `text` is what OCPI's CiString allows: printable ASCII, U+0020 to U+007E.
+    public static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+    }
+
     /// C0 controls, DEL and C1 controls (Unicode general category Cc).
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
