@@ -15,12 +15,12 @@ extension PostgresConnection {
             window, after: cursor, offset: offset, limit: limit, columns: Self.locationColumns, dialect: .postgres)
         let rows = try client.query(dynamic: sql.page, sql.pageValues.map(PostgresValue.init))
         // One row more than the page says whether another page follows.
-        let shown = min(rows.count, limit)
+        let shown = min(rows.count, sql.limit)
         let items = (0..<shown).map { Self.storedLocation(rows, $0) }
         let total = try totals.total(sql.count, sql.countValues, count: count)
         return SenderPage(
             items: items, total: total,
-            next: rows.count > limit
+            next: rows.count > sql.limit
                 ? items.last.map { SenderCursor(changedAt: $0.changedAt.microseconds, rowID: rows.int(shown - 1, 14)) }
                 : nil)
     }

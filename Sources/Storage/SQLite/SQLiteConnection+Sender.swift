@@ -13,12 +13,12 @@ extension SQLiteConnection {
         var items: [StoredLocation] = []
         var last: SenderCursor?
         // One row more than the page says whether another page follows.
-        while items.count < limit, try rows.step() {
+        while items.count < sql.limit, try rows.step() {
             let location = Self.storedLocation(rows)
             items.append(location)
             last = SenderCursor(changedAt: location.changedAt.microseconds, rowID: rows.int(14))
         }
-        let more = try items.count == limit && rows.step()
+        let more = try items.count == sql.limit && rows.step()
         let total = try totals.total(sql.count, sql.countValues, count: count)
         return SenderPage(items: items, total: total, next: more ? last : nil)
     }

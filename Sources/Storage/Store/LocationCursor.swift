@@ -54,6 +54,7 @@ extension LocationListSQL {
         candidates: (String, [Value]) throws(StoreError) -> [ListCandidate],
         count: (String, [Value]) throws(StoreError) -> Int
     ) throws(StoreError) -> LocationPage {
+        let limit = max(1, limit)
         let sql = LocationListSQL(filter, dialect: dialect)
         let after: LocationKey?
         switch (filter.near, cursor) {
@@ -68,7 +69,7 @@ extension LocationListSQL {
                 return (candidate, distance, candidate.key.description)
             }.sorted { ($0.distance, $0.key) < ($1.distance, $1.key) }
             let start = min(offset, inCircle.count)
-            let end = min(inCircle.count, start + limit)
+            let end = start + min(limit, inCircle.count - start)
             let chosen = inCircle[start..<end]
             let read = Self.rows(ids: chosen.map(\.candidate.id), dialect: dialect)
             let byKey = Dictionary(

@@ -60,6 +60,8 @@ public struct PublishedState: Sendable, Equatable {
 struct SenderSQL {
     let page: String
     let pageValues: [LocationListSQL.Value]
+    /// The page's size, at least 1: the page reads one row more, which says whether another follows.
+    let limit: Int
     let count: String
     let countValues: [LocationListSQL.Value]
 
@@ -78,6 +80,7 @@ struct SenderSQL {
             conditions.append("changed_at < ?")
             values.append(.integer(to.microseconds))
         }
+        self.limit = max(1, limit)
         count = LocationListSQL.numbered(
             "SELECT count(*) FROM locations WHERE \(conditions.joined(separator: " AND "))", for: dialect)
         countValues = values
@@ -86,7 +89,7 @@ struct SenderSQL {
             values += [.integer(cursor.changedAt), .integer(cursor.rowID)]
         }
         var sql = "SELECT \(columns), id FROM locations WHERE \(conditions.joined(separator: " AND "))"
-        sql += " ORDER BY changed_at, id LIMIT \(min(limit, Int.max - 1) + 1)"
+        sql += " ORDER BY changed_at, id LIMIT \(min(self.limit, Int.max - 1) + 1)"
         if cursor == nil && offset > 0 { sql += " OFFSET \(offset)" }
         page = LocationListSQL.numbered(sql, for: dialect)
         pageValues = values
